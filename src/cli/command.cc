@@ -1,0 +1,46 @@
+#include "cli/command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace kstack::cli {
+
+std::vector<CommandRegistration>& command_registry() {
+  static std::vector<CommandRegistration> registry;
+  return registry;
+}
+
+void build_app(CLI::App& app, Context& ctx) {
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "kstack 0.1.0");
+  app.add_flag("--debug", ctx.debug, "Log every step, and every API request and response with secrets masked");
+  app.footer("Exit codes: 0 success, 1 failure, 2 invalid input or usage, 130 interrupted.");
+  auto& registry = command_registry();
+  std::sort(registry.begin(), registry.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
+  for (const auto& command : registry) command.add(app, ctx);
+}
+
+int run(int argc, char** argv) {
+  CLI::App app{
+      "kstack builds a production-ready Kubernetes cluster on an existing OpenStack cloud, and keeps it that way."};
+  app.name("kstack");
+  Context ctx;
+  build_app(app, ctx);
+  spdlog::set_pattern("%v");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kInvalid;
+  }
+  return ctx.exit_code;
+}
+
+}  // namespace kstack::cli
