@@ -1,0 +1,23 @@
+#pragma once
+
+#include <expected>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "spec/cluster_spec.h"
+#include "util/error.h"
+
+namespace kstack::spec {
+
+/// Errors is every error of one spec, in file order.
+using Errors = std::vector<kstack::Error>;
+
+/// Parses and validates a cluster.yaml held in memory. `filename` is only used in the
+/// "file:line:column" of each error. Every default is filled in; all errors are reported at once.
+std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view filename);
+
+/// Reads `path` and parses it like parse(). A file that cannot be read is one error whose `where` is the path.
+std::expected<ClusterSpec, Errors> load_file(const std::string& path);
+
+}  // namespace kstack::spec
