@@ -1,0 +1,88 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "openstack/api_error.h"
+#include "openstack/auth.h"
+#include "openstack/cloud_config.h"
+#include "openstack/http.h"
+
+namespace kstack::openstack {
+
+/// The microversions kstack speaks. Compute 2.64 brings server-group `policy` (soft-anti-affinity) and tags
+/// on create (2.52); load-balancer 2.5 brings tags.
+inline constexpr std::string_view kComputeMicroversion = "2.64";
+inline constexpr std::string_view kLoadBalancerVersion = "2.5";
+
+/// ServiceEndpoint is a service's versioned base URL after discovery, and the newest version it offers.
+struct ServiceEndpoint {
+  std::string url;          // no trailing slash
+  std::string max_version;  // "2.93" for compute, "2.27" for load-balancer; empty when not advertised
+};
+
+/// ApiCall is one request to a service: a path below the service's versioned endpoint (or an absolute URL).
+struct ApiCall {
+  CallInfo info;
+  std::string method = "GET";
+  std::string path;  // "/servers/detail?tags=x"; an "http…" URL is used as is
+  std::optional<nlohmann::json> body;
+  RetryRule retry = RetryRule::idempotent;
+};
+
+/// Client talks to one cloud as one project: it holds the token, finds endpoints, and sends calls with
+/// re-authentication. Thread-safe: share one Client between the threads of a reconciler.
+class Client {
+ public:
+  /// Authenticates and returns a ready client.
+  static Result<std::unique_ptr<Client>> connect(const CloudConfig& cloud, TransportOptions options = {});
+
+  /// Sends the call; the parsed JSON body ({} when empty) on 2xx, a complete Error otherwise. A 401, or a
+  /// token within five minutes of expiry, leads to one re-authentication and one retry.
+  Result<nlohmann::json> call(const std::string& service_type, const ApiCall& call);
+
+  /// GETs a collection and follows its next links (`<key>_links`, or Glance's `next`) to the end.
+  Result<std::vector<nlohmann::json>> list(const std::string& service_type, const CallInfo& info,
+                                           const std::string& path, const std::string& key);
+
+  /// The service's versioned endpoint (discovered once, then cached).
+  Result<ServiceEndpoint> endpoint(const std::string& service_type);
+
+  const CloudConfig& cloud() const { return cloud_; }
+  std::string project_id() const;
+  std::vector<CatalogService> catalog() const;
+  Transport& transport() { return *transport_; }
+  /// How many times the client authenticated (1 after connect).
+  int authentications() const;
+
+ private:
+  Client(CloudConfig cloud, TransportOptions options);
+  Result<std::string> current_token();
+  Result<void> reauthenticate(const std::string& stale_token);
+  Result<ServiceEndpoint> discover(const std::string& service_type, const std::string& catalog_url);
+  Result<HttpResponse> send(const std::string& service_type, const ApiCall& call, const std::string& base,
+                            const std::string& token);
+
+  CloudConfig cloud_;
+  std::unique_ptr<Transport> transport_;
+  mutable std::mutex mu_;
+  Token token_;
+  int authentications_ = 0;
+  std::map<std::string, ServiceEndpoint> endpoints_;
+};
+
+/// Percent-encodes a query value.
+std::string url_encode(std::string_view value);
+
+/// "?a=1&b=2" from pairs whose value is not empty; "" when none is.
+std::string query(const std::vector<std::pair<std::string, std::string>>& params);
+
+/// Compares dotted versions: "2.64" < "2.93", "2.5" < "2.27".
+bool version_less(std::string_view a, std::string_view b);
+
+}  // namespace kstack::openstack
