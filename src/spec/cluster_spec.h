@@ -51,7 +51,7 @@ struct NodePool {
 
 /// KubernetesSpec holds the cluster-wide Kubernetes settings.
 struct KubernetesSpec {
-  std::string version = "1.30.14";
+  std::string version = "1.34.4";  // must be a release in versions.h
   std::string pod_cidr = "10.244.0.0/16";
   std::string service_cidr = "10.96.0.0/12";
   std::string cluster_domain = "cluster.local";
@@ -105,7 +105,8 @@ struct ClusterSpec {
   KubernetesSpec kubernetes;
   NetworkSpec network;
   std::string image = "ubuntu-22.04";
-  std::string ssh_public_key;
+  std::string ssh_public_key;  // inline "ssh-ed25519 AAAA... comment"; empty: read ssh_public_key_file
+  std::string ssh_public_key_file = "~/.ssh/id_ed25519.pub";  // read at apply time, not by validate
   NodePool masters;
   NodePool workers;
   NodePool bastion;

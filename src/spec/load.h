@@ -17,6 +17,10 @@ using Errors = std::vector<kstack::Error>;
 /// "file:line:column" of each error. Every default is filled in; all errors are reported at once.
 std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view filename);
 
+/// The text of a spec file (at most 1 MiB); an error when it cannot be read. Lets a caller tell
+/// "cannot read" from "invalid".
+Result<std::string> read_spec_text(const std::string& path);
+
 /// Reads `path` and parses it like parse(). A file that cannot be read is one error whose `where` is the path.
 std::expected<ClusterSpec, Errors> load_file(const std::string& path);
 
