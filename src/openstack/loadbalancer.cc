@@ -1,0 +1,137 @@
+#include "openstack/loadbalancer.h"
+
+#include "openstack/json_util.h"
+
+namespace kstack::openstack::loadbalancer {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kService = "load-balancer";
+
+CallInfo info(std::string operation, std::string resource = {}) {
+  return {kService, std::move(operation), std::move(resource)};
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+std::vector<std::string> ids(const json& j, const char* key) {
+  std::vector<std::string> out;
+  for (const auto& item : j.value(key, json::array())) out.push_back(str(item, "id"));
+  return out;
+}
+
+LoadBalancer parse_lb(const json& j) {
+  return {str(j, "id"),
+          str(j, "name"),
+          str(j, "description"),
+          str(j, "vip_address"),
+          str(j, "vip_port_id"),
+          str(j, "vip_subnet_id"),
+          str(j, "provider"),
+          str(j, "provisioning_status"),
+          str(j, "operating_status"),
+          strings(j, "tags"),
+          ids(j, "listeners"),
+          ids(j, "pools")};
+}
+
+json pool_body(const Pool& p) {
+  json pool = {
+      {"name", p.name}, {"protocol", p.protocol}, {"lb_algorithm", p.lb_algorithm}, {"members", json::array()}};
+  for (const auto& m : p.members) {
+    json member = {{"address", m.address}, {"protocol_port", m.protocol_port}};
+    if (!m.name.empty()) member["name"] = m.name;
+    if (!m.subnet_id.empty()) member["subnet_id"] = m.subnet_id;
+    pool["members"].push_back(member);
+  }
+  if (p.has_health_monitor) {
+    const auto& h = p.health_monitor;
+    json hm = {{"type", h.type}, {"delay", h.delay_s}, {"timeout", h.timeout_s}, {"max_retries", h.max_retries}};
+    if (!h.url_path.empty()) hm["url_path"] = h.url_path;
+    pool["healthmonitor"] = hm;
+  }
+  return pool;
+}
+
+}  // namespace
+
+json create_body(const LoadBalancerCreate& r) {
+  json lb = {{"name", r.name}};
+  if (!r.description.empty()) lb["description"] = r.description;
+  if (!r.vip_port_id.empty()) {
+    lb["vip_port_id"] = r.vip_port_id;
+  } else {
+    lb["vip_subnet_id"] = r.vip_subnet_id;
+  }
+  if (!r.provider.empty()) lb["provider"] = r.provider;
+  if (!r.tags.empty()) lb["tags"] = r.tags;
+  if (!r.listeners.empty()) {
+    lb["listeners"] = json::array();
+    for (const auto& l : r.listeners) {
+      lb["listeners"].push_back({{"name", l.name},
+                                 {"protocol", l.protocol},
+                                 {"protocol_port", l.protocol_port},
+                                 {"default_pool", pool_body(l.default_pool)}});
+    }
+  }
+  return {{"loadbalancer", lb}};
+}
+
+Result<LoadBalancer> create_load_balancer(Client& client, const LoadBalancerCreate& r) {
+  // Each POST makes a load balancer: retried only when it never reached Octavia.
+  auto j = client.call(kService, {info("create load balancer", "load balancer " + r.name), "POST",
+                                  "/lbaas/loadbalancers", create_body(r), RetryRule::create});
+  if (!j) return std::unexpected(j.error());
+  return parse_lb(j->value("loadbalancer", json::object()));
+}
+
+Result<LoadBalancer> get_load_balancer(Client& client, const std::string& id) {
+  auto j =
+      client.call(kService, {info("get load balancer", "load balancer " + id), "GET", "/lbaas/loadbalancers/" + id});
+  if (!j) return std::unexpected(j.error());
+  return parse_lb(j->value("loadbalancer", json::object()));
+}
+
+Result<std::vector<LoadBalancer>> list_load_balancers(Client& client, const LoadBalancerFilter& filter) {
+  const std::string path = "/lbaas/loadbalancers" + query({{"name", filter.name}, {"tags", join(filter.tags)}});
+  auto items = client.list(kService, info("list load balancers"), path, "loadbalancers");
+  if (!items) return std::unexpected(items.error());
+  std::vector<LoadBalancer> out;
+  for (const auto& j : *items) out.push_back(parse_lb(j));
+  return out;
+}
+
+Result<StatusTree> status_tree(Client& client, const std::string& id) {
+  auto j = client.call(kService, {info("get load balancer status", "load balancer " + id), "GET",
+                                  "/lbaas/loadbalancers/" + id + "/status"});
+  if (!j) return std::unexpected(j.error());
+  const json lb = (*j)["statuses"].value("loadbalancer", json::object());
+  StatusTree tree{str(lb, "id"), str(lb, "name"), str(lb, "provisioning_status"), str(lb, "operating_status"), {}};
+  for (const auto& l : lb.value("listeners", json::array())) {
+    ListenerStatus ls{str(l, "id"), str(l, "name"), str(l, "provisioning_status"), str(l, "operating_status"), {}};
+    for (const auto& p : l.value("pools", json::array())) {
+      PoolStatus ps{str(p, "id"), str(p, "name"), str(p, "provisioning_status"), str(p, "operating_status"), {}};
+      for (const auto& m : p.value("members", json::array())) {
+        ps.members.push_back({str(m, "id"), str(m, "name"), str(m, "address"),
+                              static_cast<int>(num(m, "protocol_port")), str(m, "provisioning_status"),
+                              str(m, "operating_status")});
+      }
+      ls.pools.push_back(std::move(ps));
+    }
+    tree.listeners.push_back(std::move(ls));
+  }
+  return tree;
+}
+
+Result<void> delete_load_balancer(Client& client, const std::string& id) {
+  return deleted(client.call(kService, {info("delete load balancer", "load balancer " + id), "DELETE",
+                                        "/lbaas/loadbalancers/" + id + "?cascade=true"}));
+}
+
+}  // namespace kstack::openstack::loadbalancer
