@@ -1,0 +1,1 @@
+"""Pieces of the kstack dev cloud that run inside OpenStack services."""
