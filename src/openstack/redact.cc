@@ -29,7 +29,9 @@ void mask(nlohmann::json& j, bool inside_token) {
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
       // Keystone's token auth sends {"token": {"id": "<the token>"}}.
-      if (is_secret_key(it.key()) || (inside_token && it.key() == "id" && it.value().is_string())) {
+      const bool scalar = !it.value().is_object() && !it.value().is_array();
+      // Keystone's {"password": {"user": ...}} is a container: only its leaves are secret.
+      if ((is_secret_key(it.key()) && scalar) || (inside_token && it.key() == "id" && it.value().is_string())) {
         it.value() = kMasked;
       } else {
         mask(it.value(), it.key() == "token");
