@@ -86,9 +86,21 @@ std::string hint_for(int status, std::string_view message, const CallInfo& call)
   }
 }
 
+std::string raw_service_message(std::string_view body);
+
 }  // namespace
 
 std::string service_message(std::string_view body) {
+  // Glance and some middlewares put HTML line breaks and blank lines into their messages.
+  const std::string message = raw_service_message(body);
+  return message.find('<') != std::string::npos || message.find('\n') != std::string::npos
+             ? plain_text_message("<p>" + message)
+             : message;
+}
+
+namespace {
+
+std::string raw_service_message(std::string_view body) {
   if (trim(body).empty()) return {};
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_discarded()) return plain_text_message(body);
@@ -115,6 +127,8 @@ std::string service_message(std::string_view body) {
   }
   return {};
 }
+
+}  // namespace
 
 Error api_error(const CallInfo& call, const HttpResponse& response) {
   Error e;
