@@ -7,6 +7,7 @@
 #include <ctime>
 #include <set>
 
+#include "pki/cert_inventory.h"
 #include "pki/certificate.h"
 #include "pki/key.h"
 #include "state/state_dir.h"
@@ -15,7 +16,6 @@ namespace kstack::pki {
 namespace {
 
 constexpr std::time_t kDay = 24 * 60 * 60;
-constexpr int kRenewWithinDays = 30;
 constexpr std::string_view kNodesDir = "pki/nodes";
 constexpr std::string_view kEtcdMembersDir = "pki/etcd/members";
 
