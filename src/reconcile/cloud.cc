@@ -1,0 +1,30 @@
+#include "reconcile/cloud.h"
+
+#include <future>
+
+namespace kstack::reconcile {
+
+Result<ObservedState> observe(Cloud& cloud, bool include_kubernetes) {
+  std::vector<std::future<Result<std::vector<ObservedResource>>>> lists;
+  for (auto kind : all_kinds()) {
+    lists.push_back(std::async(std::launch::async, [&cloud, kind] { return cloud.ops(kind).list(); }));
+  }
+  if (include_kubernetes) {
+    lists.push_back(std::async(std::launch::async, [&cloud] { return cloud.list_kubernetes_owned(); }));
+  }
+  ObservedState state;
+  std::optional<Error> first_error;
+  for (auto& f : lists) {
+    auto r = f.get();
+    ++state.list_calls;
+    if (!r) {
+      if (!first_error) first_error = r.error();
+      continue;
+    }
+    for (auto& o : *r) state.resources.push_back(std::move(o));
+  }
+  if (first_error) return std::unexpected(*first_error);
+  return state;
+}
+
+}  // namespace kstack::reconcile

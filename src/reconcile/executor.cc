@@ -1,0 +1,378 @@
+#include "reconcile/executor.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "reconcile/poller.h"
+
+namespace kstack::reconcile {
+
+namespace {
+
+enum class TaskType { create, update, remove };
+
+// Task is one cloud operation of the graph: an action, or one half of a replacement.
+struct Task {
+  TaskType type = TaskType::create;
+  const Action* action = nullptr;
+  std::vector<size_t> dependents;
+  int waiting_on = 0;
+  bool skipped = false;
+  bool finished = false;
+};
+
+const char* verb(TaskType type) {
+  switch (type) {
+    case TaskType::create:
+      return "create";
+    case TaskType::update:
+      return "update";
+    case TaskType::remove:
+      return "delete";
+  }
+  return "";
+}
+
+Error located(Error e, const Key& key, std::string_view doing) {
+  e.what = fmt::format("{} failed: {}", doing, e.what);
+  e.where = key.to_string() + (e.where.empty() ? "" : " (" + e.where + ")");
+  return e;
+}
+
+// Run is one execution of a plan: the graph, the worker threads and what they share.
+class Run {
+ public:
+  Run(const Plan& plan, const ObservedState& observed, Cloud& cloud, const ExecutorOptions& options)
+      : plan_(plan), cloud_(cloud), options_(options) {
+    std::set<std::string> leaving;
+    for (const auto& a : plan.actions) {
+      if (a.current && (a.op == Op::remove || a.op == Op::replace)) leaving.insert(a.current->id);
+    }
+    for (const auto& r : observed.resources) {
+      if (r.origin == Origin::kstack && !leaving.contains(r.id)) known_.emplace(r.key, r);
+    }
+    build_graph();
+  }
+
+  ApplyResult go() {
+    int threads = std::max(1, options_.parallelism);
+    std::vector<std::thread> workers;
+    for (int i = 0; i < threads; ++i) workers.emplace_back([this] { work(); });
+    for (auto& w : workers) w.join();
+    for (const auto& t : tasks_) {
+      if (!t.finished) ++result_.skipped;
+    }
+    result_.interrupted = stopped();
+    result_.resources = known_;
+    for (const auto& [kind, p] : pollers_) result_.polls[kind] = p->polls();
+    return std::move(result_);
+  }
+
+ private:
+  size_t add_task(TaskType type, const Action* a) {
+    tasks_.push_back(Task{.type = type, .action = a});
+    return tasks_.size() - 1;
+  }
+  void edge(size_t from, size_t to) {
+    tasks_[from].dependents.push_back(to);
+    ++tasks_[to].waiting_on;
+  }
+
+  void build_graph() {
+    std::map<Key, size_t> creates;
+    std::map<Kind, std::vector<size_t>> removes;
+    std::optional<size_t> last_rolling;
+    for (const auto& a : plan_.actions) {
+      switch (a.op) {
+        case Op::create:
+          creates[a.key] = add_task(TaskType::create, &a);
+          break;
+        case Op::update:
+          creates[a.key] = add_task(TaskType::update, &a);
+          break;
+        case Op::remove:
+          removes[a.key.kind].push_back(add_task(TaskType::remove, &a));
+          break;
+        case Op::replace: {
+          size_t r = add_task(TaskType::remove, &a);
+          size_t c = add_task(TaskType::create, &a);
+          edge(r, c);
+          removes[a.key.kind].push_back(r);
+          creates[a.key] = c;
+          if (a.one_at_a_time) {
+            if (last_rolling) edge(*last_rolling, r);
+            last_rolling = c;
+          }
+          break;
+        }
+        case Op::drift:
+          break;
+      }
+    }
+    for (const auto& [key, t] : creates) {
+      for (const auto& dep : tasks_[t].action->desired->depends_on) {
+        if (auto it = creates.find(dep); it != creates.end()) edge(it->second, t);
+      }
+    }
+    // Deletions in reverse creation order: every deletion of a kind waits for those of the next later
+    // kind that has any (the order is transitive).
+    for (auto it = removes.begin(); it != removes.end(); ++it) {
+      auto later = std::next(it);
+      if (later == removes.end()) break;
+      for (size_t from : later->second) {
+        for (size_t to : it->second) edge(from, to);
+      }
+    }
+    for (size_t i = 0; i < tasks_.size(); ++i) {
+      if (tasks_[i].waiting_on == 0) ready_.push_back(i);
+    }
+  }
+
+  bool stopped() const { return options_.stop && options_.stop->load(); }
+
+  void work() {
+    std::unique_lock l(mu_);
+    while (true) {
+      if (stopped()) break;
+      if (ready_.empty()) {
+        if (running_ == 0) break;
+        cv_.wait_for(l, std::chrono::milliseconds(100));
+        continue;
+      }
+      size_t t = ready_.front();
+      ready_.pop_front();
+      ++running_;
+      l.unlock();
+      auto ok = run_task(tasks_[t]);
+      l.lock();
+      --running_;
+      tasks_[t].finished = true;
+      if (ok) {
+        for (size_t d : tasks_[t].dependents) {
+          if (--tasks_[d].waiting_on == 0 && !tasks_[d].skipped) ready_.push_back(d);
+        }
+      } else {
+        result_.errors.push_back(ok.error());
+        skip_dependents(t, ok.error());
+      }
+      cv_.notify_all();
+    }
+    cv_.notify_all();
+  }
+
+  // Under mu_.
+  void skip_dependents(size_t t, const Error& cause) {
+    std::vector<size_t> stack(tasks_[t].dependents);
+    while (!stack.empty()) {
+      size_t d = stack.back();
+      stack.pop_back();
+      if (tasks_[d].skipped) continue;
+      tasks_[d].skipped = true;
+      emit({Event::Type::skipped, tasks_[d].action->key, verb(tasks_[d].type),
+            "depends on " + tasks_[t].action->key.to_string() + ", which failed: " + cause.what});
+      for (size_t next : tasks_[d].dependents) stack.push_back(next);
+    }
+  }
+
+  void emit(const Event& e) {
+    if (!options_.on_event) return;
+    std::lock_guard l(event_mu_);
+    options_.on_event(e);
+  }
+
+  SharedPoller& poller(Kind kind) {
+    std::lock_guard l(pollers_mu_);
+    auto& p = pollers_[kind];
+    if (!p) p = std::make_unique<SharedPoller>(cloud_.ops(kind), options_.poll_interval, options_.stop);
+    return *p;
+  }
+
+  std::chrono::steady_clock::time_point deadline(Kind kind) const {
+    auto it = options_.timeouts.find(kind);
+    auto timeout = it != options_.timeouts.end() ? it->second : kind_policy(kind).timeout;
+    return std::chrono::steady_clock::now() + timeout;
+  }
+
+  std::map<Key, ObservedResource> known() {
+    std::lock_guard l(known_mu_);
+    return known_;
+  }
+  void remember(const ObservedResource& r) {
+    std::lock_guard l(known_mu_);
+    known_.insert_or_assign(r.key, r);
+  }
+  void forget(const ObservedResource& r) {
+    std::lock_guard l(known_mu_);
+    if (auto it = known_.find(r.key); it != known_.end() && it->second.id == r.id) known_.erase(it);
+  }
+
+  Result<void> run_task(const Task& t) {
+    const Action& a = *t.action;
+    emit({Event::Type::started, a.key, verb(t.type), {}});
+    Result<void> ok;
+    switch (t.type) {
+      case TaskType::create:
+        ok = create(a.key, *a.desired);
+        break;
+      case TaskType::update:
+        ok = update(*a.current, *a.desired);
+        break;
+      case TaskType::remove:
+        ok = remove(*a.current);
+        break;
+    }
+    if (!ok) {
+      emit({Event::Type::failed, a.key, verb(t.type), ok.error().what});
+      return ok;
+    }
+    {
+      std::lock_guard l(mu_);
+      if (t.type == TaskType::create) ++result_.created;
+      if (t.type == TaskType::update) ++result_.updated;
+      if (t.type == TaskType::remove) ++result_.deleted;
+    }
+    emit({Event::Type::done, a.key, verb(t.type), {}});
+    return {};
+  }
+
+  Result<void> create(const Key& key, const Resource& desired) {
+    const auto& policy = kind_policy(key.kind);
+    auto& ops = cloud_.ops(key.kind);
+    for (int attempt = 0;; ++attempt) {
+      auto resolved = resolve_references(desired, known());
+      if (!resolved) return std::unexpected(located(resolved.error(), key, "create"));
+      auto made = ops.create(*resolved);
+      if (!made) return std::unexpected(located(made.error(), key, "create"));
+      made->key = key;
+      if (!policy.async_create) {
+        remember(*made);
+        return {};
+      }
+      emit({Event::Type::waiting, key, "create", fmt::format("until {}", fmt::join(policy.ready, " or "))});
+      std::set<std::string> settled = policy.ready;
+      settled.insert(policy.failed.begin(), policy.failed.end());
+      auto state = poller(key.kind).wait_settled(made->id, settled, deadline(key.kind));
+      if (!state) return std::unexpected(located(state.error(), key, "create"));
+      state->key = key;
+      if (policy.ready.contains(state->status)) {
+        remember(*state);
+        return {};
+      }
+      Error failure{
+          .what = fmt::format("ended in status {}{}", state->status, state->fault.empty() ? "" : ": " + state->fault),
+          .where = key.to_string()};
+      cloud_.save_evidence(*state);
+      if (attempt >= policy.error_retries) return std::unexpected(failure);
+      emit({Event::Type::retrying, key, "create", failure.what});
+      if (auto gone = remove(*state); !gone) return gone;
+      if (stopped()) return fail("interrupted before creating it again", key.to_string());
+    }
+  }
+
+  Result<void> update(const ObservedResource& current, const Resource& desired) {
+    const auto& policy = kind_policy(current.key.kind);
+    auto resolved = resolve_references(desired, known());
+    if (!resolved) return std::unexpected(located(resolved.error(), current.key, "update"));
+    if (auto ok = cloud_.ops(current.key.kind).update(current, *resolved); !ok) {
+      return std::unexpected(located(ok.error(), current.key, "update"));
+    }
+    ObservedResource after = current;
+    for (const auto& [k, v] : resolved->props) after.props[k] = v;
+    if (policy.async_create) {
+      std::set<std::string> settled = policy.ready;
+      settled.insert(policy.failed.begin(), policy.failed.end());
+      auto state = poller(current.key.kind).wait_settled(current.id, settled, deadline(current.key.kind));
+      if (!state) return std::unexpected(located(state.error(), current.key, "update"));
+      if (!policy.ready.contains(state->status)) {
+        return fail(fmt::format("update ended in status {}", state->status), current.key.to_string());
+      }
+      state->key = current.key;
+      after = *state;
+    }
+    remember(after);
+    return {};
+  }
+
+  Result<void> remove(const ObservedResource& current) {
+    const auto& policy = kind_policy(current.key.kind);
+    if (auto ok = cloud_.ops(current.key.kind).remove(current); !ok) {
+      return std::unexpected(located(ok.error(), current.key, "delete"));
+    }
+    if (policy.async_delete) {
+      emit({Event::Type::waiting, current.key, "delete", "until it is gone"});
+      auto gone = poller(current.key.kind).wait_gone(current.id, {"error_deleting"}, deadline(current.key.kind));
+      if (!gone) return std::unexpected(located(gone.error(), current.key, "delete"));
+    }
+    forget(current);
+    return {};
+  }
+
+  const Plan& plan_;
+  Cloud& cloud_;
+  const ExecutorOptions& options_;
+  std::vector<Task> tasks_;
+
+  std::mutex mu_;  // guards the graph's progress and result_
+  std::condition_variable cv_;
+  std::deque<size_t> ready_;
+  int running_ = 0;
+  ApplyResult result_;
+
+  std::mutex known_mu_;
+  std::map<Key, ObservedResource> known_;
+  std::mutex pollers_mu_;
+  std::map<Kind, std::unique_ptr<SharedPoller>> pollers_;
+  std::mutex event_mu_;
+};
+
+}  // namespace
+
+Result<Resource> resolve_references(const Resource& resource, const std::map<Key, ObservedResource>& known) {
+  Resource out = resource;
+  for (auto& [attribute, value] : out.props) {
+    if (value.find("ref:") == std::string::npos) continue;
+    std::vector<std::string> items;
+    size_t start = 0;
+    while (true) {
+      auto comma = value.find(',', start);
+      std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (auto r = parse_ref(item)) {
+        auto it = known.find(r->key);
+        if (it == known.end()) {
+          return fail(fmt::format("{} refers to {}, which does not exist", attribute, r->key.to_string()),
+                      resource.key.to_string());
+        }
+        if (r->attribute.empty()) {
+          item = it->second.id;
+        } else {
+          auto attr = it->second.props.find(r->attribute);
+          if (attr == it->second.props.end() || attr->second.empty()) {
+            return fail(
+                fmt::format("{} refers to {} of {}, which is unknown", attribute, r->attribute, r->key.to_string()),
+                resource.key.to_string());
+          }
+          item = attr->second;
+        }
+      }
+      items.push_back(std::move(item));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    value = fmt::format("{}", fmt::join(items, ","));
+  }
+  return out;
+}
+
+ApplyResult execute(const Plan& plan, const ObservedState& observed, Cloud& cloud, const ExecutorOptions& options) {
+  Run run(plan, observed, cloud, options);
+  return run.go();
+}
+
+}  // namespace kstack::reconcile

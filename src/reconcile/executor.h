@@ -1,0 +1,58 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "reconcile/cloud.h"
+#include "reconcile/plan.h"
+
+namespace kstack::reconcile {
+
+/// Event is one step of an apply as it happens, for the progress view and the log.
+struct Event {
+  enum class Type { started, waiting, done, failed, skipped, retrying };
+  Type type = Type::started;
+  Key key;
+  std::string verb;    // "create", "update", "delete"
+  std::string detail;  // the error, the status waited for, ...
+};
+
+/// ExecutorOptions bound how an apply runs.
+struct ExecutorOptions {
+  int parallelism = 8;  // cloud calls in flight at once
+  std::chrono::milliseconds poll_interval{2000};
+  std::map<Kind, std::chrono::seconds> timeouts;  // overrides the kinds' default timeouts (Octavia's)
+  const std::atomic<bool>* stop = nullptr;        // set (by SIGINT): start nothing new, let calls in flight finish
+  std::function<void(const Event&)> on_event;     // called from worker threads, one call at a time
+};
+
+/// ApplyResult is what an apply did.
+struct ApplyResult {
+  int created = 0;
+  int updated = 0;
+  int deleted = 0;
+  int skipped = 0;  // not attempted: a dependency failed, or the apply was interrupted
+  std::vector<Error> errors;
+  bool interrupted = false;
+  std::map<Key, ObservedResource> resources;  // every resource the cluster has after the apply (kstack origin)
+  std::map<Kind, int> polls;                  // list calls each kind's poller made
+
+  bool ok() const { return errors.empty() && !interrupted && skipped == 0; }
+};
+
+/// Executes a plan as a dependency graph: creations after what they depend on, deletions in reverse
+/// creation order, a replacement's creation after its deletion, drift replacements one at a time. Runs up
+/// to `parallelism` calls at once; asynchronous states are awaited through one SharedPoller per kind. A
+/// resource that ends in an error status has its evidence saved, is deleted and created again, as often
+/// as its kind allows. A failure skips what depends on it and lets the rest go on.
+ApplyResult execute(const Plan& plan, const ObservedState& observed, Cloud& cloud, const ExecutorOptions& options);
+
+/// `resource` with every reference in its props replaced by the id (or attribute) of the resource it
+/// names in `known`; fails naming the first reference that cannot be resolved.
+Result<Resource> resolve_references(const Resource& resource, const std::map<Key, ObservedResource>& known);
+
+}  // namespace kstack::reconcile

@@ -1,0 +1,278 @@
+#include "reconcile/executor.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "reconcile/fake_cloud.h"
+#include "reconcile/test_support.h"
+
+namespace kstack::reconcile {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::reference_resources;
+
+ExecutorOptions fast(int parallelism = 8) { return {.parallelism = parallelism, .poll_interval = 1ms}; }
+
+struct Outcome {
+  Plan plan;
+  ApplyResult result;
+};
+
+Outcome converge(FakeCloud& cloud, const std::vector<Resource>& desired, const ExecutorOptions& options = fast(),
+                 const PlanOptions& plan_options = {}) {
+  auto observed = observe(cloud);
+  EXPECT_TRUE(observed) << observed.error().to_string();
+  auto plan = make_plan(desired, *observed, plan_options);
+  EXPECT_TRUE(plan) << plan.error().to_string();
+  auto result = execute(*plan, *observed, cloud, options);
+  for (const auto& e : result.errors) ADD_FAILURE() << e.to_string();
+  return {std::move(*plan), std::move(result)};
+}
+
+// The cloud holds exactly the desired resources: one of each, nothing else, everything settled.
+void expect_exactly(const FakeCloud& cloud, const std::vector<Resource>& desired) {
+  std::map<Key, int> count;
+  for (const auto& r : cloud.resources()) {
+    ++count[r.key];
+    const auto& policy = kind_policy(r.key.kind);
+    if (!policy.ready.empty()) {
+      EXPECT_TRUE(policy.ready.contains(r.status)) << r.key.to_string() << " " << r.status;
+    }
+  }
+  EXPECT_EQ(count.size(), desired.size());
+  for (const auto& d : desired) EXPECT_EQ(count[d.key], 1) << d.key.to_string();
+}
+
+Plan plan_now(FakeCloud& cloud, const std::vector<Resource>& desired) {
+  auto observed = observe(cloud);
+  EXPECT_TRUE(observed);
+  auto plan = make_plan(desired, *observed);
+  EXPECT_TRUE(plan);
+  return *plan;
+}
+
+TEST(Executor, AppliesTheReferenceClusterThenPlansNothing) {
+  FakeCloud cloud;
+  auto desired = reference_resources();
+  auto out = converge(cloud, desired);
+  EXPECT_TRUE(out.result.ok());
+  EXPECT_EQ(out.result.created, static_cast<int>(desired.size()));
+  expect_exactly(cloud, desired);
+  auto again = plan_now(cloud, desired);
+  EXPECT_TRUE(again.actions.empty()) << again.actions.front().key.to_string();
+  // The floating IP of the API points at the load balancer's VIP port, known only after its create.
+  for (const auto& r : cloud.resources()) {
+    if (r.key == Key{Kind::floating_ip, "demo-api"}) {
+      EXPECT_TRUE(r.props.at("port_id").starts_with("vip-of-"));
+    }
+  }
+}
+
+TEST(Executor, NoOpApplyCostsTheSameForSixAndTwoHundredWorkers) {
+  std::map<int, int> calls;
+  for (int workers : {6, 200}) {
+    FakeCloud cloud({.lists_until_settled = 1});
+    auto desired = reference_resources(3, workers);
+    converge(cloud, desired, fast(16));
+    int before = cloud.calls();
+    auto out = converge(cloud, desired);
+    EXPECT_EQ(out.result.created + out.result.updated + out.result.deleted, 0);
+    calls[workers] = cloud.calls() - before;
+  }
+  EXPECT_EQ(calls[6], static_cast<int>(all_kinds().size()));
+  EXPECT_EQ(calls[6], calls[200]);
+}
+
+TEST(Executor, ParallelismIsBounded) {
+  FakeCloud cloud({.lists_until_settled = 1, .call_latency = 2ms});
+  auto desired = reference_resources(3, 20);
+  auto observed = observe(cloud);  // one list per kind, all at once
+  EXPECT_GT(cloud.max_in_flight(), 1);
+  auto plan = make_plan(desired, *observed);
+  cloud.reset_max_in_flight();
+  auto result = execute(*plan, *observed, cloud, fast(4));
+  EXPECT_TRUE(result.ok());
+  EXPECT_EQ(cloud.max_in_flight(), 4);  // shared polls run on the waiting worker's turn
+  expect_exactly(cloud, desired);
+}
+
+TEST(Executor, PollsAreSharedAcrossWaiters) {
+  FakeCloud cloud({.lists_until_settled = 3, .call_latency = 1ms});
+  auto desired = reference_resources(3, 30);
+  auto out = converge(cloud, desired, {.parallelism = 16, .poll_interval = 5ms});
+  ASSERT_TRUE(out.result.ok());
+  // 33 servers each needing three lists would be ~100 lists polled one by one.
+  EXPECT_LT(out.result.polls[Kind::server], 40);
+}
+
+TEST(Executor, ServerInErrorIsRetriedWithEvidence) {
+  FakeCloud cloud;
+  cloud.fail_creates({Kind::server, "demo-worker-2"}, 1, "ERROR", "No valid host was found.");
+  auto desired = reference_resources();
+  std::vector<Event> events;
+  auto options = fast();
+  options.on_event = [&](const Event& e) { events.push_back(e); };
+  auto out = converge(cloud, desired, options);
+  EXPECT_TRUE(out.result.ok());
+  expect_exactly(cloud, desired);
+  ASSERT_EQ(cloud.evidence().size(), 1u);
+  bool retried = std::any_of(events.begin(), events.end(), [](const Event& e) {
+    return e.type == Event::Type::retrying && e.key.name == "demo-worker-2" &&
+           e.detail.find("No valid host") != std::string::npos;
+  });
+  EXPECT_TRUE(retried);
+}
+
+TEST(Executor, PersistentErrorFailsAndSkipsDependents) {
+  FakeCloud cloud;
+  cloud.fail_creates({Kind::load_balancer, "demo-api"}, 5, "ERROR", "provider failed");
+  auto desired = reference_resources();
+  auto observed = observe(cloud);
+  auto plan = make_plan(desired, *observed);
+  auto result = execute(*plan, *observed, cloud, fast());
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_NE(result.errors[0].what.find("provider failed"), std::string::npos);
+  EXPECT_EQ(result.errors[0].where, "load_balancer.demo-api");
+  EXPECT_EQ(result.skipped, 1);  // the API floating IP
+  EXPECT_FALSE(result.ok());
+  EXPECT_EQ(cloud.evidence().size(), 2u);  // the first try and its one retry
+  // Everything else exists; a later apply only has the load balancer and its floating IP to do.
+  auto rest = plan_now(cloud, desired);
+  EXPECT_EQ(rest.to_add(), 2);
+}
+
+TEST(Executor, LostCreateResponseLeavesADuplicateTheNextApplyRemoves) {
+  FakeCloud cloud;
+  auto desired = reference_resources();
+  cloud.fail_next_create(Kind::network, /*lost_response=*/true);
+  auto observed = observe(cloud);
+  auto plan = make_plan(desired, *observed);
+  auto first = execute(*plan, *observed, cloud, fast());
+  EXPECT_FALSE(first.ok());
+  auto second = converge(cloud, desired);
+  EXPECT_TRUE(second.result.ok());
+  expect_exactly(cloud, desired);
+  EXPECT_EQ(second.result.deleted, 0);  // the network of the lost response is adopted, not created twice
+
+  // A duplicate server (two for one name) is deleted by the next apply.
+  for (const auto& r : cloud.resources()) {
+    if (r.key == Key{Kind::server, "demo-worker-1"}) {
+      auto copy = r;
+      copy.id.clear();
+      copy.created_at = "zzzz";
+      cloud.seed(copy);
+    }
+  }
+  auto third = converge(cloud, desired);
+  EXPECT_EQ(third.result.deleted, 1);
+  EXPECT_EQ(third.result.created, 0);
+  expect_exactly(cloud, desired);
+}
+
+TEST(Executor, InterruptStopsNewWorkAndApplyAgainConverges) {
+  FakeCloud cloud({.lists_until_settled = 2, .call_latency = 2ms});
+  auto desired = reference_resources(3, 10);
+  std::atomic<bool> stop{false};
+  auto options = fast(4);
+  options.stop = &stop;
+  std::atomic<int> done{0};
+  options.on_event = [&](const Event& e) {
+    if (e.type == Event::Type::done && ++done == 15) stop = true;
+  };
+  auto observed = observe(cloud);
+  auto plan = make_plan(desired, *observed);
+  auto result = execute(*plan, *observed, cloud, options);
+  EXPECT_TRUE(result.interrupted);
+  EXPECT_GT(result.skipped, 0);
+  int created_so_far = static_cast<int>(cloud.resources().size());
+  EXPECT_LT(created_so_far, static_cast<int>(desired.size()));
+  EXPECT_GE(created_so_far, 15);
+  EXPECT_LE(created_so_far, 15 + 4);  // at most the calls that were in flight
+
+  auto resumed = converge(cloud, desired);
+  EXPECT_TRUE(resumed.result.ok());
+  expect_exactly(cloud, desired);
+  EXPECT_EQ(resumed.result.deleted, 0);
+}
+
+TEST(Executor, ScalesWorkersUpAndDown) {
+  FakeCloud cloud({.lists_until_settled = 1});
+  for (int workers : {3, 5, 2}) {
+    auto desired = reference_resources(3, workers);
+    auto out = converge(cloud, desired);
+    EXPECT_TRUE(out.result.ok()) << workers;
+    expect_exactly(cloud, desired);
+  }
+}
+
+TEST(Executor, DriftReplacementsRunOneAtATime) {
+  FakeCloud cloud({.lists_until_settled = 1});
+  converge(cloud, reference_resources(3, 3, "v1"));
+  std::vector<std::string> order;
+  int replacing = 0, most = 0;
+  auto options = fast(8);
+  options.on_event = [&](const Event& e) {
+    if (e.key.kind != Kind::server) return;
+    if (e.type == Event::Type::started && e.verb == "delete") most = std::max(most, ++replacing);
+    if (e.type == Event::Type::done && e.verb == "create") --replacing;
+  };
+  auto desired = reference_resources(3, 3, "v2");
+  auto out = converge(cloud, desired, options, {.replace_drifted = true});
+  EXPECT_TRUE(out.result.ok());
+  EXPECT_EQ(out.result.deleted, 7);
+  EXPECT_EQ(most, 1);
+  auto after = plan_now(cloud, desired);
+  EXPECT_EQ(after.drifted(), 0);
+  EXPECT_TRUE(after.actions.empty());
+}
+
+TEST(Executor, DestroyLeavesNothingButKeptVolumes) {
+  FakeCloud cloud({.lists_until_settled = 1});
+  auto desired = reference_resources();
+  converge(cloud, desired);
+  cloud.seed({.key = {Kind::load_balancer, "kube_service_demo_default_web"},
+              .status = "ACTIVE",
+              .origin = Origin::kubernetes_service});
+  cloud.seed({.key = {Kind::volume, "pvc-1"}, .status = "available", .origin = Origin::csi_volume});
+  auto observed = observe(cloud, /*include_kubernetes=*/true);
+  ASSERT_TRUE(observed);
+  auto plan = make_destroy_plan(*observed, false);
+  auto result = execute(plan, *observed, cloud, fast());
+  EXPECT_TRUE(result.ok());
+  auto left = cloud.resources();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].key.name, "pvc-1");
+
+  auto again = observe(cloud, true);
+  auto all = make_destroy_plan(*again, true);
+  EXPECT_TRUE(execute(all, *again, cloud, fast()).ok());
+  EXPECT_TRUE(cloud.resources().empty());
+}
+
+TEST(ResolveReferences, IdsAttributesAndLists) {
+  std::map<Key, ObservedResource> known;
+  known[{Kind::network, "n"}] = {.id = "net-1"};
+  known[{Kind::security_group, "a"}] = {.id = "sg-a"};
+  known[{Kind::security_group, "b"}] = {.id = "sg-b"};
+  known[{Kind::load_balancer, "lb"}] = {.id = "lb-1", .props = {{"vip_port_id", "port-9"}}};
+  Resource r{.key = {Kind::port, "p"},
+             .props = {{"network_id", "ref:network/n"},
+                       {"security_groups", "ref:security_group/a,ref:security_group/b"},
+                       {"vip", "ref:load_balancer/lb#vip_port_id"},
+                       {"fixed_ip", "10.0.0.7"}}};
+  auto out = resolve_references(r, known);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->props.at("network_id"), "net-1");
+  EXPECT_EQ(out->props.at("security_groups"), "sg-a,sg-b");
+  EXPECT_EQ(out->props.at("vip"), "port-9");
+  EXPECT_EQ(out->props.at("fixed_ip"), "10.0.0.7");
+  known.erase({Kind::security_group, "b"});
+  auto missing = resolve_references(r, known);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().what.find("security_group.b"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kstack::reconcile

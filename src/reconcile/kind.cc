@@ -1,0 +1,103 @@
+#include "reconcile/kind.h"
+
+#include <array>
+#include <map>
+
+namespace kstack::reconcile {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+struct KindRow {
+  Kind kind;
+  const char* name;
+};
+
+constexpr std::array<KindRow, 13> kKinds = {{
+    {Kind::keypair, "keypair"},
+    {Kind::network, "network"},
+    {Kind::subnet, "subnet"},
+    {Kind::router, "router"},
+    {Kind::router_interface, "router_interface"},
+    {Kind::security_group, "security_group"},
+    {Kind::security_group_rule, "security_group_rule"},
+    {Kind::server_group, "server_group"},
+    {Kind::port, "port"},
+    {Kind::load_balancer, "load_balancer"},
+    {Kind::floating_ip, "floating_ip"},
+    {Kind::volume, "volume"},
+    {Kind::server, "server"},
+}};
+
+std::map<Kind, KindPolicy> make_policies() {
+  std::map<Kind, KindPolicy> p;
+  for (const auto& row : kKinds) p[row.kind] = {};
+  p[Kind::subnet].updatable = {"dns_nameservers"};
+  p[Kind::router].updatable = {"external_network_id"};
+  p[Kind::port].updatable = {"security_groups"};
+  p[Kind::port].unordered = {"security_groups"};
+  p[Kind::floating_ip].updatable = {"port_id"};
+  p[Kind::load_balancer] = KindPolicy{
+      .updatable = {"members"},
+      .unordered = {"members"},
+      .async_create = true,
+      .async_delete = true,
+      .ready = {"ACTIVE"},
+      .failed = {"ERROR"},
+      .timeout = 1800s,  // an amphora boots a VM; slow clouds take many minutes
+      .error_retries = 1,
+  };
+  p[Kind::volume] = KindPolicy{
+      .cloud_default = {"availability_zone", "volume_type"},
+      .async_create = true,
+      .async_delete = true,
+      .ready = {"available", "in-use"},
+      .failed = {"error", "error_deleting"},
+      .timeout = 600s,
+  };
+  p[Kind::server] = KindPolicy{
+      .updatable = {},
+      .drift = {"user_data_sha256"},
+      .cloud_default = {"availability_zone"},
+      .async_create = true,
+      .async_delete = true,
+      .ready = {"ACTIVE"},
+      .failed = {"ERROR"},
+      .timeout = 900s,
+      .error_retries = 2,
+  };
+  return p;
+}
+
+}  // namespace
+
+const std::vector<Kind>& all_kinds() {
+  static const std::vector<Kind> kinds = [] {
+    std::vector<Kind> out;
+    for (const auto& row : kKinds) out.push_back(row.kind);
+    return out;
+  }();
+  return kinds;
+}
+
+const char* kind_name(Kind kind) {
+  for (const auto& row : kKinds) {
+    if (row.kind == kind) return row.name;
+  }
+  return "unknown";
+}
+
+std::optional<Kind> parse_kind(std::string_view name) {
+  for (const auto& row : kKinds) {
+    if (name == row.name) return row.kind;
+  }
+  return std::nullopt;
+}
+
+const KindPolicy& kind_policy(Kind kind) {
+  static const std::map<Kind, KindPolicy> policies = make_policies();
+  return policies.at(kind);
+}
+
+}  // namespace kstack::reconcile

@@ -1,0 +1,69 @@
+#include "reconcile/plan_render.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace kstack::reconcile {
+namespace {
+
+Plan sample() {
+  Plan p;
+  p.actions.push_back(Action{.op = Op::create,
+                             .key = {Kind::network, "demo-net"},
+                             .changes = {{"admin_state_up", "", "true"}},
+                             .desired = Resource{.key = {Kind::network, "demo-net"}}});
+  p.actions.push_back(Action{.op = Op::replace,
+                             .key = {Kind::port, "demo-worker-1"},
+                             .changes = {{"fixed_ip", "10.0.0.200", "10.0.0.100", true}},
+                             .current = ObservedResource{.id = "p-1"}});
+  p.actions.push_back(Action{.op = Op::update,
+                             .key = {Kind::subnet, "demo-subnet"},
+                             .changes = {{"dns_nameservers", "8.8.8.8", "1.1.1.1"}},
+                             .current = ObservedResource{.id = "s-1"}});
+  p.actions.push_back(Action{.op = Op::drift,
+                             .key = {Kind::server, "demo-master-1"},
+                             .changes = {{"user_data_sha256", "aa", "bb", false, true}},
+                             .current = ObservedResource{.id = "srv-1"}});
+  p.actions.push_back(Action{.op = Op::remove,
+                             .key = {Kind::server, "demo-worker-4"},
+                             .reason = "not in the spec",
+                             .current = ObservedResource{.id = "srv-4"}});
+  p.kept.push_back(ObservedResource{.key = {Kind::volume, "pvc-1"}, .id = "v-1", .origin = Origin::csi_volume});
+  return p;
+}
+
+TEST(PlanRender, TerraformStyleText) {
+  auto text = render_plan_text(sample());
+  EXPECT_NE(text.find("  + network \"demo-net\" {"), std::string::npos) << text;
+  EXPECT_NE(text.find("-/+ port \"demo-worker-1\" {"), std::string::npos);
+  EXPECT_NE(text.find("~ fixed_ip = \"10.0.0.200\" -> \"10.0.0.100\" # forces replacement"), std::string::npos);
+  EXPECT_NE(text.find("  ~ subnet \"demo-subnet\" {"), std::string::npos);
+  EXPECT_NE(text.find("  ! server \"demo-master-1\""), std::string::npos);
+  EXPECT_NE(text.find("# drift"), std::string::npos);
+  EXPECT_NE(text.find("  - server \"demo-worker-4\" {"), std::string::npos);
+  EXPECT_NE(text.find("(not in the spec)"), std::string::npos);
+  EXPECT_NE(text.find("volume.pvc-1 (v-1) is kept"), std::string::npos);
+  EXPECT_NE(text.find("Plan: 2 to add, 1 to change, 2 to destroy. 1 drifted, not acted on.\n"), std::string::npos);
+}
+
+TEST(PlanRender, NoChanges) { EXPECT_EQ(render_plan_text(Plan{}), "No changes. The cloud matches the spec.\n"); }
+
+TEST(PlanRender, Json) {
+  auto doc = nlohmann::json::parse(render_plan_json(sample()));
+  ASSERT_EQ(doc["actions"].size(), 5u);
+  EXPECT_EQ(doc["actions"][1]["action"], "replace");
+  EXPECT_EQ(doc["actions"][1]["kind"], "port");
+  EXPECT_EQ(doc["actions"][1]["id"], "p-1");
+  EXPECT_EQ(doc["actions"][1]["changes"][0]["forces_replacement"], true);
+  EXPECT_EQ(doc["actions"][3]["changes"][0]["drift"], true);
+  EXPECT_EQ(doc["actions"][4]["action"], "delete");
+  EXPECT_EQ(doc["kept"][0]["id"], "v-1");
+  EXPECT_EQ(doc["summary"]["add"], 2);
+  EXPECT_EQ(doc["summary"]["change"], 1);
+  EXPECT_EQ(doc["summary"]["destroy"], 2);
+  EXPECT_EQ(doc["summary"]["drift"], 1);
+}
+
+}  // namespace
+}  // namespace kstack::reconcile

@@ -1,0 +1,44 @@
+#include "reconcile/resource.h"
+
+#include <fmt/format.h>
+
+namespace kstack::reconcile {
+
+std::string Key::to_string() const { return fmt::format("{}.{}", kind_name(kind), name); }
+
+std::vector<const ObservedResource*> ObservedState::find(const Key& key) const {
+  std::vector<const ObservedResource*> out;
+  for (const auto& r : resources) {
+    if (r.key == key) out.push_back(&r);
+  }
+  return out;
+}
+
+std::string ref(const Key& key, std::string_view attribute) {
+  if (attribute.empty()) return fmt::format("ref:{}/{}", kind_name(key.kind), key.name);
+  return fmt::format("ref:{}/{}#{}", kind_name(key.kind), key.name, attribute);
+}
+
+std::optional<Ref> parse_ref(std::string_view value) {
+  constexpr std::string_view prefix = "ref:";
+  if (!value.starts_with(prefix)) return std::nullopt;
+  value.remove_prefix(prefix.size());
+  auto slash = value.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  auto kind = parse_kind(value.substr(0, slash));
+  if (!kind) return std::nullopt;
+  auto rest = value.substr(slash + 1);
+  Ref out;
+  out.key.kind = *kind;
+  auto hash = rest.find('#');
+  if (hash == std::string_view::npos) {
+    out.key.name = std::string(rest);
+  } else {
+    out.key.name = std::string(rest.substr(0, hash));
+    out.attribute = std::string(rest.substr(hash + 1));
+  }
+  if (out.key.name.empty()) return std::nullopt;
+  return out;
+}
+
+}  // namespace kstack::reconcile

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reconcile/kind.h"
+
+namespace kstack::reconcile {
+
+/// Props are a resource's attributes as plain text: what is compared, printed and sent.
+using Props = std::map<std::string, std::string>;
+
+/// Key names one resource: its kind and its name ("server", "demo-master-1").
+struct Key {
+  Kind kind = Kind::keypair;
+  std::string name;
+
+  /// "server.demo-master-1"
+  std::string to_string() const;
+  auto operator<=>(const Key&) const = default;
+};
+
+/// Resource is one desired cloud resource as plain data: the generic executor creates it in dependency
+/// order and compares it with what the cloud holds. A property whose value is a reference
+/// ("ref:network/demo-net" or "ref:load_balancer/demo-api#vip_port_id") names another resource's id
+/// or attribute, resolved once that resource exists.
+struct Resource {
+  Key key;
+  Props props;
+  std::vector<Key> depends_on;
+  std::map<std::string, std::string> payload;  // sent on create, neither compared nor printed (user-data)
+};
+
+/// Origin says who created an observed resource, and so who may delete it.
+enum class Origin {
+  kstack,              // carries the cluster's tag
+  kubernetes_service,  // a load balancer the cloud controller manager made: kube_service_<cluster>_*
+  csi_volume,          // a volume with the metadata cinder.csi.openstack.org/cluster=<cluster>
+};
+
+/// ObservedResource is one resource as a list call returned it, its attributes named like Resource's.
+/// References come back as ids (a port's network_id is the network's UUID).
+struct ObservedResource {
+  Key key;
+  std::string id;
+  Props props;         // includes outputs other resources refer to (a load balancer's vip_port_id)
+  std::string status;  // "ACTIVE", "BUILD", "available", ...; empty for kinds without one
+  std::string fault;   // why it is in an error status, when the cloud says
+  std::string created_at;
+  Origin origin = Origin::kstack;
+};
+
+/// ObservedState is what one list call per kind, filtered by the cluster's tag, returned.
+struct ObservedState {
+  std::vector<ObservedResource> resources;
+  int list_calls = 0;  // how many API calls observing cost
+
+  /// Every observed resource with this key, in list order.
+  std::vector<const ObservedResource*> find(const Key& key) const;
+};
+
+/// "ref:<kind>/<name>" for the id of a resource, "ref:<kind>/<name>#<attribute>" for one of its attributes.
+std::string ref(const Key& key, std::string_view attribute = {});
+
+/// Ref is a parsed reference.
+struct Ref {
+  Key key;
+  std::string attribute;  // empty: the id
+};
+
+/// The reference a property value holds, or nothing when the value is plain text.
+std::optional<Ref> parse_ref(std::string_view value);
+
+}  // namespace kstack::reconcile

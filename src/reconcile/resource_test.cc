@@ -1,0 +1,42 @@
+#include "reconcile/resource.h"
+
+#include <gtest/gtest.h>
+
+namespace kstack::reconcile {
+namespace {
+
+TEST(Ref, ToIdAndToAttribute) {
+  Key lb{Kind::load_balancer, "demo-api"};
+  EXPECT_EQ(ref(lb), "ref:load_balancer/demo-api");
+  EXPECT_EQ(ref(lb, "vip_port_id"), "ref:load_balancer/demo-api#vip_port_id");
+  auto r = parse_ref(ref(lb, "vip_port_id"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->key, lb);
+  EXPECT_EQ(r->attribute, "vip_port_id");
+  auto plain = parse_ref(ref({Kind::security_group_rule, "demo-nodes:ingress:IPv4:tcp:22-22:group=demo-bastion"}));
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->key.name, "demo-nodes:ingress:IPv4:tcp:22-22:group=demo-bastion");
+  EXPECT_TRUE(plain->attribute.empty());
+}
+
+TEST(Ref, PlainValuesAreNotReferences) {
+  EXPECT_FALSE(parse_ref("10.0.0.5"));
+  EXPECT_FALSE(parse_ref("ref:nonsense/x"));
+  EXPECT_FALSE(parse_ref("ref:network/"));
+  EXPECT_FALSE(parse_ref("ref:network"));
+}
+
+TEST(ObservedState, FindsEveryCopyOfAKey) {
+  ObservedState s;
+  s.resources.push_back({.key = {Kind::server, "a"}, .id = "1"});
+  s.resources.push_back({.key = {Kind::server, "b"}, .id = "2"});
+  s.resources.push_back({.key = {Kind::server, "a"}, .id = "3"});
+  auto found = s.find({Kind::server, "a"});
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0]->id, "1");
+  EXPECT_EQ(found[1]->id, "3");
+  EXPECT_EQ((Key{Kind::port, "x"}).to_string(), "port.x");
+}
+
+}  // namespace
+}  // namespace kstack::reconcile
