@@ -113,7 +113,7 @@ Result<ClusterModel> build_model(const spec::ClusterSpec& spec) {
   auto add = [&](Role role, int index, uint32_t offset, const spec::NodePool& pool) {
     std::string name = role == Role::bastion ? fmt::format("{}-bastion", spec.name)
                                              : fmt::format("{}-{}-{}", spec.name, role_name(role), index);
-    int volume = role == Role::master || role == Role::worker ? pool.volume_size_gb : 0;
+    int volume = role == Role::bastion ? 0 : pool.volume_size_gb;
     model.nodes.push_back(Node{std::move(name), role, index, at(offset), volume});
   };
   if (spec.bastion.count > 0) add(Role::bastion, 0, kBastionOffset, spec.bastion);

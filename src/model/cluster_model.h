@@ -18,24 +18,24 @@ const char* role_name(Role role);
 struct Node {
   std::string name;  // the Nova server name and the Kubernetes node name: "<cluster>-worker-2"
   Role role = Role::worker;
-  int index = 0;        // 1-based within its role; 0 for the bastion
-  std::string ip;       // the fixed IP of its port on the cluster subnet
-  int volume_size_gb = 0;  // the Cinder data volume mounted at /var/lib/containerd; 0: none
+  int index = 0;           // 1-based within its role; 0 for the bastion
+  std::string ip;          // the fixed IP of its port on the cluster subnet
+  int volume_size_gb = 0;  // the Cinder data volume: /var/lib/containerd, or /var/lib/etcd on etcd nodes; 0: none
 };
 
 /// ClusterModel is every node and address of a cluster, derived from the spec alone so that it can be
 /// rendered offline and recreated identically by the reconciler. See docs/addressing.md.
 struct ClusterModel {
-  std::string cluster;         // the spec's name
-  std::string subnet_cidr;     // the cluster subnet, e.g. 10.0.0.0/16
-  std::string gateway_ip;      // the router's interface: first host address
-  std::string api_vip;         // the API load balancer's VIP; empty when there is no load balancer
-  std::string api_address;     // where nodes reach the API: the VIP, or the first master's IP
-  std::string dynamic_pool_start;  // Neutron's allocation pool (DHCP, load balancer amphorae) ...
-  std::string dynamic_pool_end;    // ... never overlaps a fixed address below
+  std::string cluster;                // the spec's name
+  std::string subnet_cidr;            // the cluster subnet, e.g. 10.0.0.0/16
+  std::string gateway_ip;             // the router's interface: first host address
+  std::string api_vip;                // the API load balancer's VIP; empty when there is no load balancer
+  std::string api_address;            // where nodes reach the API: the VIP, or the first master's IP
+  std::string dynamic_pool_start;     // Neutron's allocation pool (DHCP, load balancer amphorae) ...
+  std::string dynamic_pool_end;       // ... never overlaps a fixed address below
   std::string kubernetes_service_ip;  // first address of the service CIDR (the `kubernetes` Service)
   std::string cluster_dns_ip;         // tenth address of the service CIDR (CoreDNS)
-  std::vector<Node> nodes;     // bastion, masters, etcd nodes, workers, each in index order
+  std::vector<Node> nodes;            // bastion, masters, etcd nodes, workers, each in index order
 
   /// The nodes of one role, in index order.
   std::vector<const Node*> with_role(Role role) const;

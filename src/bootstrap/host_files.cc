@@ -1,0 +1,288 @@
+#include "bootstrap/host_files.h"
+
+#include <fmt/format.h>
+
+#include "bootstrap/text.h"
+
+namespace kstack::bootstrap {
+namespace {
+
+constexpr std::string_view kSshdConfig = R"~(# Written by kstack: keys only, no root login.
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+PermitEmptyPasswords no
+AuthenticationMethods publickey
+X11Forwarding no
+MaxAuthTries 3
+LoginGraceTime 30
+ClientAliveInterval 300
+ClientAliveCountMax 2
+)~";
+
+// Pods must not read the user-data (it holds this node's keys) from the metadata service. The rule
+// sits in the raw table's PREROUTING chain, before kube-proxy's and flannel's rules and before
+// routing, so it holds for bridged and routed pod traffic alike.
+constexpr std::string_view kBlockMetadataScript = R"~(#!/bin/sh
+# Drops traffic from the pod network to the metadata service. Idempotent.
+set -eu
+pod_cidr=@POD_CIDR@
+if ! iptables -w -t raw -C PREROUTING -s "$pod_cidr" -d 169.254.169.254/32 -j DROP 2>/dev/null; then
+  iptables -w -t raw -I PREROUTING 1 -s "$pod_cidr" -d 169.254.169.254/32 -j DROP
+fi
+)~";
+
+constexpr std::string_view kBlockMetadataUnit = R"~([Unit]
+Description=Block pod access to the cloud metadata service
+Before=kubelet.service containerd.service
+After=network-pre.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=@SCRIPT_DIR@/block-metadata.sh
+
+[Install]
+WantedBy=multi-user.target
+)~";
+
+constexpr std::string_view kModules = "overlay\nbr_netfilter\n";
+
+// The values kubelet's protectKernelDefaults insists on, and what pod networking needs.
+constexpr std::string_view kSysctls = R"~(net.bridge.bridge-nf-call-iptables = 1
+net.bridge.bridge-nf-call-ip6tables = 1
+net.ipv4.ip_forward = 1
+vm.overcommit_memory = 1
+vm.panic_on_oom = 0
+kernel.panic = 10
+kernel.panic_on_oops = 1
+kernel.keys.root_maxkeys = 1000000
+kernel.keys.root_maxbytes = 25000000
+fs.inotify.max_user_instances = 8192
+fs.inotify.max_user_watches = 524288
+)~";
+
+// Finds the Cinder volume by its id (never by a guessed /dev/vdX), formats it only when it carries no
+// filesystem and no partition table, and mounts it by UUID.
+constexpr std::string_view kMountScript = R"~(#!/bin/sh
+# Usage: mount-data-volume.sh VOLUME_ID MOUNTPOINT
+set -eu
+volume_id=$1
+mountpoint=$2
+short_id=$(printf '%.20s' "$volume_id")
+
+if mountpoint -q "$mountpoint"; then
+  echo "data volume already mounted at $mountpoint"
+  exit 0
+fi
+
+device=
+attempt=0
+while [ -z "$device" ] && [ "$attempt" -lt 90 ]; do
+  for link in "/dev/disk/by-id/virtio-$short_id" \
+    "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_$volume_id" \
+    "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_$short_id"; do
+    if [ -b "$link" ]; then
+      device=$(readlink -f "$link")
+      break
+    fi
+  done
+  if [ -z "$device" ]; then
+    attempt=$((attempt + 1))
+    udevadm settle || true
+    sleep 2
+  fi
+done
+if [ -z "$device" ]; then
+  echo "no block device for volume $volume_id under /dev/disk/by-id" >&2
+  exit 1
+fi
+
+# blkid -p exits 2 when the device carries no signature at all: only then is it formatted.
+set +e
+blkid -p "$device" >/dev/null 2>&1
+probe=$?
+set -e
+case "$probe" in
+  2)
+    echo "formatting empty volume $volume_id ($device) as ext4"
+    mkfs.ext4 -q -L kstack-data "$device"
+    ;;
+  0) echo "volume $volume_id ($device) already has data: not formatting" ;;
+  *)
+    echo "cannot probe $device (blkid exit $probe): refusing to format" >&2
+    exit 1
+    ;;
+esac
+
+uuid=$(blkid -s UUID -o value "$device")
+if [ -z "$uuid" ]; then
+  echo "volume $volume_id ($device) holds no filesystem with a UUID (a partition table?): not mounting" >&2
+  exit 1
+fi
+mkdir -p "$mountpoint"
+if ! grep -q "^UUID=$uuid " /etc/fstab; then
+  printf 'UUID=%s %s auto defaults,nofail,x-systemd.device-timeout=90s 0 2\n' "$uuid" "$mountpoint" >>/etc/fstab
+fi
+mount "$mountpoint"
+)~";
+
+constexpr std::string_view kInstallHeader = R"~(#!/bin/sh
+# Installs the pinned binaries, each verified against its sha256 before it is used.
+set -eu
+
+case "$(uname -m)" in
+  x86_64) arch=amd64 ;
+;
+  aarch64 | arm64) arch=arm64 ;
+  ;
+  *)
+    echo "unsupported architecture $(uname -m)" >&2
+    exit 1
+    ;
+  ;
+  esac
+
+      work = $(mktemp - d) trap 'rm -rf "$work"' EXIT
+#fetch FILE URL SHA256 : downloads with retries until the checksum matches.
+      fetch() {
+    attempt = 1 while["$attempt" - le 6];
+    do
+      if curl
+        -fsSL-- connect - timeout 20 --retry 3 --retry - delay 2 -
+                o
+                "$1.part"
+                "$2" &&
+            echo "$3  $1.part" | sha256sum - c-- quiet -
+            ;
+    then mv
+        "$1.part"
+        "$1" return 0 fi echo "download of $2 failed or its sha256 differs (attempt $attempt)" >
+        &2 rm - f "$1.part" sleep $((attempt * 5)) attempt = $((attempt + 1)) done echo "giving up on $2" > &2 return 1
+  }
+
+)~";
+
+constexpr std::string_view kInstallFooter = R"~(
+install -m 0755 "$work/kubelet" /usr/local/bin/kubelet
+install -m 0755 "$work/kubectl" /usr/local/bin/kubectl
+install -m 0755 "$work/runc" /usr/local/sbin/runc
+tar -C /usr/local -xzf "$work/containerd.tar.gz"
+mkdir -p /opt/cni/bin
+tar -C /opt/cni/bin -xzf "$work/cni-plugins.tgz"
+tar -C /usr/local/bin -xzf "$work/crictl.tar.gz" crictl
+echo "installed kubelet, kubectl, containerd, runc, CNI plugins and crictl for $arch"
+)~";
+
+constexpr std::string_view kContainerdConfig = R"~(# Written by kstack. containerd 2.x configuration (version 3).
+version = 3
+root = "/var/lib/containerd"
+state = "/run/containerd"
+
+[plugins."io.containerd.cri.v1.images".pinned_images]
+  sandbox = "@SANDBOX@"
+
+[plugins."io.containerd.cri.v1.images".registry]
+  config_path = "/etc/containerd/certs.d"
+
+[plugins."io.containerd.cri.v1.runtime".containerd]
+  default_runtime_name = "runc"
+
+[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+
+[plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]
+  BinaryName = "/usr/local/sbin/runc"
+  SystemdCgroup = true
+
+[plugins."io.containerd.cri.v1.runtime".cni]
+  bin_dirs = ["/opt/cni/bin"]
+  conf_dir = "/etc/cni/net.d"
+)~";
+
+constexpr std::string_view kContainerdUnit = R"~([Unit]
+Description=containerd container runtime
+Documentation=https://containerd.io
+After=network.target local-fs.target kstack-block-metadata.service
+
+[Service]
+ExecStartPre=-/sbin/modprobe overlay
+ExecStart=/usr/local/bin/containerd --config /etc/containerd/config.toml
+Type=notify
+Delegate=yes
+KillMode=process
+Restart=always
+RestartSec=5
+LimitNPROC=infinity
+LimitCORE=infinity
+TasksMax=infinity
+OOMScoreAdjust=-999
+
+[Install]
+WantedBy=multi-user.target
+)~";
+
+constexpr std::string_view kCrictlConfig = R"~(runtime-endpoint: unix:///run/containerd/containerd.sock
+image-endpoint: unix:///run/containerd/containerd.sock
+timeout: 10
+)~";
+
+std::string install_script(const RenderContext& ctx) {
+  const auto& r = ctx.release;
+  const std::string_view mirror = ctx.spec.mirrors.binaries;
+  struct Item {
+    const spec::BinaryRelease* binary;
+    std::string_view file;
+  };
+  const Item items[] = {{&r.kubelet, "kubelet"},
+                        {&r.kubectl, "kubectl"},
+                        {&r.containerd, "containerd.tar.gz"},
+                        {&r.runc, "runc"},
+                        {&r.cni_plugins, "cni-plugins.tgz"},
+                        {&r.crictl, "crictl.tar.gz"}};
+  std::string out(kInstallHeader);
+  for (spec::Arch arch : {spec::Arch::amd64, spec::Arch::arm64}) {
+    out += arch == spec::Arch::amd64 ? "if [ \"$arch\" = amd64 ]; then\n" : "else\n";
+    for (const auto& item : items) {
+      const auto& download = item.binary->download(arch);
+      out += fmt::format("  # {} {}\n  fetch \"$work/{}\" {} {}\n", item.binary->name, item.binary->version, item.file,
+                         shell_quote(mirrored_url(download.url, mirror)), shell_quote(download.sha256));
+    }
+  }
+  out += "fi\n";
+  out += kInstallFooter;
+  return out;
+}
+
+}  // namespace
+
+std::string mirrored_url(std::string_view upstream, std::string_view mirror) {
+  if (mirror.empty()) return std::string(upstream);
+  const size_t scheme = upstream.find("://");
+  const size_t path = scheme == std::string_view::npos ? 0 : upstream.find('/', scheme + 3);
+  std::string out(mirror);
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  out.append(path == std::string_view::npos ? std::string_view("/") : upstream.substr(path));
+  return out;
+}
+
+void add_common_files(const RenderContext& ctx, const model::Node&, NodeFiles& files) {
+  files.add("/etc/ssh/sshd_config.d/10-kstack.conf", std::string(kSshdConfig));
+  files.add(fmt::format("{}/block-metadata.sh", kScriptDir),
+            substitute(kBlockMetadataScript, {{"POD_CIDR", shell_quote(ctx.spec.kubernetes.pod_cidr)}}), 0755);
+  files.add("/etc/systemd/system/kstack-block-metadata.service",
+            substitute(kBlockMetadataUnit, {{"SCRIPT_DIR", kScriptDir}}));
+}
+
+void add_container_host_files(const RenderContext& ctx, const model::Node&, NodeFiles& files) {
+  files.add("/etc/modules-load.d/kubernetes.conf", std::string(kModules));
+  files.add("/etc/sysctl.d/90-kubernetes.conf", std::string(kSysctls));
+  files.add(fmt::format("{}/mount-data-volume.sh", kScriptDir), std::string(kMountScript), 0755);
+  files.add(fmt::format("{}/install-binaries.sh", kScriptDir), install_script(ctx), 0755);
+  files.add("/etc/containerd/config.toml",
+            substitute(kContainerdConfig, {{"SANDBOX", ctx.image(ctx.release.images.pause)}}));
+  files.add("/etc/systemd/system/containerd.service", std::string(kContainerdUnit));
+  files.add("/etc/crictl.yaml", std::string(kCrictlConfig));
+}
+
+}  // namespace kstack::bootstrap

@@ -1,0 +1,237 @@
+#include "bootstrap/render.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "bootstrap/placeholder_pki.h"
+
+namespace kstack::bootstrap {
+namespace {
+
+/// RenderFixture renders the reference cluster with the placeholder PKI.
+struct RenderFixture {
+  spec::ClusterSpec spec = testing::reference_spec();
+  model::ClusterModel model;
+  pki::ClusterPki pki;
+  BootstrapSecrets secrets{"c2VjcmV0Ym94LWtleS1mb3ItdGVzdHMtMzItYnl0ZXMhISE="};
+  RenderOptions options;
+
+  std::vector<RenderedNode> render() {
+    auto m = model::build_model(spec);
+    EXPECT_TRUE(m.has_value());
+    model = *m;
+    pki = testing::placeholder_pki(model);
+    auto nodes = render_cluster(spec, model, pki, secrets, options);
+    EXPECT_TRUE(nodes.has_value()) << nodes.error().to_string();
+    return nodes ? *nodes : std::vector<RenderedNode>{};
+  }
+};
+
+const NodeFile* find_file(const RenderedNode& node, std::string_view path) {
+  for (const auto& f : node.files) {
+    if (f.path == path) return &f;
+  }
+  return nullptr;
+}
+
+// True when any body line of a PEM block appears in `text` (user-data indents what it embeds).
+bool carries_key_material(std::string_view text, std::string_view pem) {
+  size_t pos = 0;
+  while (pos < pem.size()) {
+    size_t nl = pem.find('\n', pos);
+    if (nl == std::string_view::npos) nl = pem.size();
+    const std::string_view line = pem.substr(pos, nl - pos);
+    if (!line.empty() && !line.starts_with("-----") && text.find(line) != std::string_view::npos) return true;
+    pos = nl + 1;
+  }
+  return false;
+}
+
+const RenderedNode& by_name(const std::vector<RenderedNode>& nodes, std::string_view name) {
+  for (const auto& n : nodes) {
+    if (n.name == name) return n;
+  }
+  ADD_FAILURE() << "no node " << name;
+  return nodes.front();
+}
+
+TEST(Render, EveryRoleGetsItsFilesAndNothingElse) {
+  RenderFixture f;
+  auto nodes = f.render();
+  ASSERT_EQ(nodes.size(), 6u);
+  const auto& m1 = by_name(nodes, "demo-master-1");
+  const auto& m2 = by_name(nodes, "demo-master-2");
+  const auto& w1 = by_name(nodes, "demo-worker-1");
+  const auto& bastion = by_name(nodes, "demo-bastion");
+  for (const char* path :
+       {"/etc/kubernetes/manifests/etcd.yaml", "/etc/kubernetes/manifests/kube-apiserver.yaml",
+        "/etc/kubernetes/manifests/kube-controller-manager.yaml", "/etc/kubernetes/manifests/kube-scheduler.yaml",
+        "/etc/kubernetes/pki/ca.key", "/etc/kubernetes/encryption-config.yaml", "/var/lib/kubelet/config.yaml"}) {
+    EXPECT_NE(find_file(m1, path), nullptr) << path;
+    EXPECT_NE(find_file(m2, path), nullptr) << path;
+    EXPECT_EQ(find_file(w1, path) != nullptr, std::string_view(path) == "/var/lib/kubelet/config.yaml") << path;
+  }
+  EXPECT_NE(find_file(m1, "/etc/kubernetes/addons/20-flannel.yaml"), nullptr);
+  EXPECT_NE(find_file(m1, "/etc/kubernetes/super-admin.conf"), nullptr);
+  EXPECT_EQ(find_file(m2, "/etc/kubernetes/addons/20-flannel.yaml"), nullptr);
+  EXPECT_EQ(find_file(m2, "/etc/kubernetes/super-admin.conf"), nullptr);
+  for (const auto& file : bastion.files) {
+    EXPECT_EQ(file.path.find("kube"), std::string::npos) << file.path;
+  }
+  EXPECT_NE(find_file(bastion, "/etc/ssh/sshd_config.d/10-kstack.conf"), nullptr);
+}
+
+TEST(Render, NoWorkerFileCarriesACaKeyOrTheServiceAccountKey) {
+  RenderFixture f;
+  auto nodes = f.render();
+  const std::vector<std::string> forbidden = {f.pki.ca.key_pem, f.pki.etcd_ca.key_pem, f.pki.front_proxy_ca.key_pem,
+                                              f.pki.service_account.private_pem};
+  int workers = 0;
+  for (const auto& node : nodes) {
+    if (node.role != model::Role::worker) continue;
+    ++workers;
+    for (const auto& file : node.files) {
+      for (const auto& secret : forbidden) EXPECT_FALSE(carries_key_material(file.content, secret)) << file.path;
+      EXPECT_EQ(file.path.find("ca.key"), std::string::npos) << file.path;
+      EXPECT_EQ(file.path.find("sa.key"), std::string::npos) << file.path;
+    }
+    for (const auto& secret : forbidden) EXPECT_FALSE(carries_key_material(node.cloud_config, secret)) << node.name;
+  }
+  EXPECT_EQ(workers, 2);
+  // The check itself can fail: the masters do carry the CA key.
+  EXPECT_TRUE(carries_key_material(by_name(nodes, "demo-master-1").cloud_config, f.pki.ca.key_pem));
+}
+
+TEST(Render, KubeletUsesTheNovaNameAndTheModelsAddress) {
+  RenderFixture f;
+  auto nodes = f.render();
+  const auto* unit = find_file(by_name(nodes, "demo-worker-2"), "/etc/systemd/system/kubelet.service");
+  ASSERT_NE(unit, nullptr);
+  EXPECT_NE(unit->content.find("--hostname-override=demo-worker-2"), std::string::npos);
+  EXPECT_NE(unit->content.find("--node-ip=10.0.0.101"), std::string::npos);
+  EXPECT_NE(unit->content.find("--cloud-provider=external"), std::string::npos);
+  EXPECT_EQ(unit->content.find("novalocal"), std::string::npos);
+}
+
+TEST(Render, EtcdMembersKnowEachOtherFromTheFirstBoot) {
+  RenderFixture f;
+  auto nodes = f.render();
+  const auto* etcd = find_file(by_name(nodes, "demo-master-3"), "/etc/kubernetes/manifests/etcd.yaml");
+  ASSERT_NE(etcd, nullptr);
+  EXPECT_NE(etcd->content.find("--initial-cluster=demo-master-1=https://10.0.0.11:2380,demo-master-2=https://"
+                               "10.0.0.12:2380,demo-master-3=https://10.0.0.13:2380"),
+            std::string::npos);
+  EXPECT_NE(etcd->content.find("--listen-peer-urls=https://10.0.0.13:2380"), std::string::npos);
+}
+
+TEST(Render, DedicatedEtcdNodesRunEtcdOnly) {
+  RenderFixture f;
+  f.spec.etcd_placement = spec::EtcdPlacement::dedicated;
+  f.spec.etcd.count = 3;
+  auto nodes = f.render();
+  ASSERT_EQ(nodes.size(), 9u);
+  const auto& e1 = by_name(nodes, "demo-etcd-1");
+  EXPECT_NE(find_file(e1, "/etc/kubernetes/manifests/etcd.yaml"), nullptr);
+  EXPECT_EQ(find_file(e1, "/etc/kubernetes/manifests/kube-apiserver.yaml"), nullptr);
+  EXPECT_EQ(find_file(e1, "/etc/kubernetes/pki/ca.key"), nullptr);
+  EXPECT_EQ(find_file(by_name(nodes, "demo-master-1"), "/etc/kubernetes/manifests/etcd.yaml"), nullptr);
+  const auto* apiserver = find_file(by_name(nodes, "demo-master-1"), "/etc/kubernetes/manifests/kube-apiserver.yaml");
+  EXPECT_NE(apiserver->content.find("https://10.0.0.21:2379,https://10.0.0.22:2379"), std::string::npos);
+}
+
+TEST(Render, MirrorsReplaceEveryDownloadAndImageHost) {
+  RenderFixture f;
+  f.spec.mirrors.binaries = "https://mirror.example/bin/";
+  f.spec.mirrors.images = "registry.example:5000";
+  auto nodes = f.render();
+  for (const auto& node : nodes) {
+    for (const auto& file : node.files) {
+      EXPECT_EQ(file.content.find("https://dl.k8s.io"), std::string::npos) << file.path;
+      EXPECT_EQ(file.content.find("https://github.com"), std::string::npos) << file.path;
+      EXPECT_EQ(file.content.find("image: registry.k8s.io"), std::string::npos) << file.path;
+      EXPECT_EQ(file.content.find("image: docker.io"), std::string::npos) << file.path;
+      EXPECT_EQ(file.content.find("image: ghcr.io"), std::string::npos) << file.path;
+    }
+  }
+  const auto& m1 = by_name(nodes, "demo-master-1");
+  EXPECT_NE(find_file(m1, "/usr/local/lib/kstack/install-binaries.sh")
+                ->content.find("'https://mirror.example/bin/release/v1.34.4/bin/linux/amd64/kubelet'"),
+            std::string::npos);
+  EXPECT_NE(find_file(m1, "/etc/containerd/config.toml")->content.find("sandbox = \"registry.example:5000/pause:"),
+            std::string::npos);
+}
+
+TEST(Render, VolumeIdsFromTheCloudReachTheMountStep) {
+  RenderFixture f;
+  f.options.volume_ids["demo-worker-1"] = "0f7c2a8e-1b2c-4d5e-8f90-123456789abc";
+  auto nodes = f.render();
+  const auto* script = find_file(by_name(nodes, "demo-worker-1"), "/usr/local/lib/kstack/bootstrap.sh");
+  EXPECT_NE(script->content.find("mount-data-volume.sh\" '0f7c2a8e-1b2c-4d5e-8f90-123456789abc' '/var/lib/containerd'"),
+            std::string::npos);
+  const auto* offline = find_file(by_name(nodes, "demo-worker-2"), "/usr/local/lib/kstack/bootstrap.sh");
+  EXPECT_NE(offline->content.find(std::string(kOfflinePlaceholder)), std::string::npos);
+}
+
+TEST(Render, WithoutTheCloudIntegrationIngressUsesTheHostNetwork) {
+  RenderFixture f;
+  f.spec.addons.cloud_provider = false;
+  f.spec.addons.cinder_csi = false;
+  auto nodes = f.render();
+  const auto& m1 = by_name(nodes, "demo-master-1");
+  const auto* ingress = find_file(m1, "/etc/kubernetes/addons/50-nginx-ingress.yaml");
+  ASSERT_NE(ingress, nullptr);
+  EXPECT_NE(ingress->content.find("kind: DaemonSet"), std::string::npos);
+  EXPECT_NE(ingress->content.find("hostNetwork: true"), std::string::npos);
+  EXPECT_EQ(ingress->content.find("type: LoadBalancer"), std::string::npos);
+  EXPECT_EQ(find_file(m1, "/etc/kubernetes/addons/41-openstack-cloud-controller-manager.yaml"), nullptr);
+  EXPECT_EQ(find_file(by_name(nodes, "demo-worker-1"), "/etc/systemd/system/kubelet.service")
+                ->content.find("--cloud-provider"),
+            std::string::npos);
+  f.spec.addons.ingress = spec::Ingress::traefik;
+  nodes = f.render();
+  EXPECT_NE(find_file(by_name(nodes, "demo-master-1"), "/etc/kubernetes/addons/50-traefik.yaml"), nullptr);
+}
+
+TEST(Render, CinderCsiTagsVolumesWithTheCluster) {
+  RenderFixture f;
+  auto nodes = f.render();
+  const auto* csi = find_file(by_name(nodes, "demo-master-1"), "/etc/kubernetes/addons/42-cinder-csi.yaml");
+  ASSERT_NE(csi, nullptr);
+  EXPECT_NE(csi->content.find("--cluster=$(CLUSTER_NAME)"), std::string::npos);
+  EXPECT_NE(csi->content.find("value: \"demo\""), std::string::npos);
+}
+
+TEST(Render, SameInputsGiveTheSameBytes) {
+  RenderFixture f;
+  auto a = f.render();
+  auto b = f.render();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].user_data, b[i].user_data) << a[i].name;
+}
+
+TEST(Render, UnknownKubernetesVersionIsAnError) {
+  RenderFixture f;
+  f.spec.kubernetes.version = "1.12.0";
+  auto m = model::build_model(f.spec);
+  auto p = testing::placeholder_pki(*m);
+  auto nodes = render_cluster(f.spec, *m, p, f.secrets, f.options);
+  ASSERT_FALSE(nodes.has_value());
+  EXPECT_EQ(nodes.error().where, "kubernetes.version");
+}
+
+TEST(Render, WriteTreeLaysOutUserDataAndFiles) {
+  RenderFixture f;
+  auto nodes = f.render();
+  const auto dir = std::filesystem::temp_directory_path() / ("kstack-render-test-" + std::to_string(getpid()));
+  ASSERT_TRUE(write_tree(nodes, dir).has_value());
+  EXPECT_TRUE(std::filesystem::exists(dir / "demo-master-1/user-data"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "demo-master-1/files/etc/kubernetes/manifests/kube-apiserver.yaml"));
+  const auto key = std::filesystem::status(dir / "demo-worker-1/files/var/lib/kubelet/pki/kubelet.key").permissions();
+  EXPECT_EQ(key & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace kstack::bootstrap
