@@ -305,4 +305,5 @@ start_slowproxy() {
     pairs+=("$((port + SLOW_OFFSET)):$port")
   done
   start slowproxy "$PY" -m kstack_devcloud.slowproxy "$DELAY_MS" "${pairs[@]}"
+  wait_http slowproxy "http://$HOST_IP:$((5000 + SLOW_OFFSET))/v3" 30
 }
