@@ -107,6 +107,11 @@ void ReplayServer::on(const std::string& method, const std::string& target, int 
   on(method, target, std::vector<Reply>{Reply{status, std::move(body), std::move(headers)}});
 }
 
+void ReplayServer::on_request(std::function<std::optional<Reply>(const Received&)> handler) {
+  std::lock_guard lock(mu_);
+  handler_ = std::move(handler);
+}
+
 std::string ReplayServer::url() const { return fmt::format("http://127.0.0.1:{}", port_); }
 
 std::vector<Received> ReplayServer::received() const {
@@ -137,6 +142,9 @@ void ReplayServer::accept_loop() {
 Reply ReplayServer::reply_for(const Received& request) {
   std::lock_guard lock(mu_);
   received_.push_back(request);
+  if (handler_) {
+    if (auto reply = handler_(request)) return *reply;
+  }
   const std::string path = request.target.substr(0, request.target.find('?'));
   for (const auto& key : {request.method + " " + request.target, request.method + " " + path}) {
     auto it = routes_.find(key);

@@ -3,8 +3,10 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,6 +46,9 @@ class ReplayServer {
   void on(const std::string& method, const std::string& target, int status, std::string body,
           std::vector<std::pair<std::string, std::string>> headers = {});
 
+  /// A handler consulted before the scripted routes; it answers by returning a Reply.
+  void on_request(std::function<std::optional<Reply>(const Received&)> handler);
+
   /// "http://127.0.0.1:<port>".
   std::string url() const;
   int port() const { return port_; }
@@ -68,6 +73,7 @@ class ReplayServer {
   std::atomic<int> max_concurrent_{0};
   mutable std::mutex mu_;
   std::map<std::string, std::deque<Reply>> routes_;
+  std::function<std::optional<Reply>(const Received&)> handler_;
   std::vector<Received> received_;
   std::vector<int> open_fds_;
   std::vector<std::thread> workers_;
