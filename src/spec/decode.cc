@@ -89,6 +89,8 @@ std::string quote(std::string_view text) {
   return out + "\"";
 }
 
+bool is_quoted(const YAML::Node& node) { return node.Tag() == "!"; }
+
 /// What a node is, in words, for "found ..." in an error.
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {
@@ -96,14 +98,19 @@ std::string describe(const YAML::Node& node) {
       return "a mapping";
     case YAML::NodeType::Sequence:
       return "a list";
-    case YAML::NodeType::Scalar:
-      return quote(node.Scalar());
+    case YAML::NodeType::Scalar: {
+      // Quoted text is shown quoted, plain text as written (3.0, three), so a wrong type is easy to see.
+      const std::string& text = node.Scalar();
+      bool plain = !is_quoted(node) && !text.empty() && text.size() <= 60 && text.front() != ' ' &&
+                   text.back() != ' ' && std::all_of(text.begin(), text.end(), [](char c) {
+                     return static_cast<unsigned char>(c) >= 0x20 && c != '"';
+                   });
+      return plain ? text : quote(text);
+    }
     default:
       return "nothing";
   }
 }
-
-bool is_quoted(const YAML::Node& node) { return node.Tag() == "!"; }
 
 /// Decoder walks one document; each member reads one part of the spec.
 class Decoder {
@@ -114,7 +121,8 @@ class Decoder {
     ClusterSpec spec = reference_cluster(Topology::ha, "");
     if (!root.IsMap()) {
       diag_.add_at(position_of(root.Mark()),
-                   fmt::format("the spec must be a mapping of fields; found {}", describe(root)),
+                   root.IsNull() ? std::string("the spec is empty; allowed: a mapping of fields")
+                                 : fmt::format("the spec: found {}; allowed: a mapping of fields", describe(root)),
                    "start from the output of `kstack init`");
       return spec;
     }

@@ -29,6 +29,7 @@ void Diagnostics::add(std::string_view path, std::string_view found, std::string
 }
 
 void Diagnostics::add_message(std::string_view path, std::string what, std::string hint) {
+  if (!failed_.emplace(path).second) return;
   entries_.push_back({map_.find(path), Error{std::move(what), map_.where(path), std::move(hint), {}, 0, {}}});
 }
 

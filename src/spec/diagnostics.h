@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,13 +48,16 @@ class Diagnostics {
   /// One error on `path`: "<path>: found <found>; allowed: <allowed>".
   void add(std::string_view path, std::string_view found, std::string_view allowed, std::string hint = {});
 
-  /// One error on `path` whose message is not of the found/allowed form.
+  /// One error on `path` whose message is not of the found/allowed form. Dropped when `path` already has one.
   void add_message(std::string_view path, std::string what, std::string hint = {});
 
   /// One error at an explicit position (for YAML syntax errors and keys, which have no field path).
   void add_at(Position position, std::string what, std::string hint = {});
 
   bool empty() const { return entries_.empty(); }
+
+  /// True when an error was already reported on `path` (a later check then stays silent: one error a field).
+  bool has_error(std::string_view path) const { return failed_.find(path) != failed_.end(); }
 
   /// Every error, sorted by line then column; errors with no position come first.
   std::vector<Error> take();
@@ -65,6 +69,7 @@ class Diagnostics {
   };
   const SourceMap& map_;
   std::vector<Entry> entries_;
+  std::set<std::string, std::less<>> failed_;
 };
 
 }  // namespace kstack::spec

@@ -35,7 +35,10 @@ std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view
                          fmt::format("found {} YAML documents; allowed: one", documents.size()),
                          "keep one cluster per file");
     }
-    spec = decode(documents.empty() ? YAML::Node() : documents.front(), map, diagnostics);
+    YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+    spec = decode(root, map, diagnostics);
+    // Without a mapping at the top there are no fields to check, only that one error.
+    if (!root.IsMap()) return std::unexpected(diagnostics.take());
   } catch (const YAML::Exception& e) {
     // A syntax error stops the parser: nothing after it can be checked.
     diagnostics.add_at(position_of(e.mark), fmt::format("invalid YAML: {}", e.msg),

@@ -37,29 +37,32 @@ std::string flow_taints(const std::vector<Taint>& taints) {
 
 const char* boolean(bool b) { return b ? "true" : "false"; }
 
-void render_pool(std::string& out, std::string_view name, const NodePool& p, std::string_view purpose) {
+// The first pool rendered carries the comments that document every pool key; the others only their values.
+void render_pool(std::string& out, std::string_view name, const NodePool& p, std::string_view purpose, bool document) {
+  auto doc = [&](std::string_view comment) {
+    if (document) out += comment;
+  };
   out += fmt::format("  {}:  # {}\n", name, purpose);
   out += fmt::format("    count: {}\n", p.count);
-  out += "    # A flavor name (flavor: m1.large), or the least sizes: kstack picks the smallest flavor that fits.\n";
+  doc("    # A flavor name (flavor: m1.large), or the least sizes: kstack picks the smallest flavor that fits.\n");
   if (!p.flavor.name.empty()) {
     out += fmt::format("    flavor: {{name: {}}}\n", yaml_scalar(p.flavor.name));
   } else {
     out += fmt::format("    flavor: {{vcpus: {}, ram_mb: {}, disk_gb: {}}}\n", p.flavor.vcpus, p.flavor.ram_mb,
                        p.flavor.disk_gb);
   }
-  out += "    # Cinder volume for the container runtime's data (GB); 0: none. volume_type \"\": the cloud's default.\n";
+  doc("    # Cinder volume for the container runtime's data (GB); 0: none. volume_type \"\": the cloud's default.\n");
   out += fmt::format("    volume_size_gb: {}\n", p.volume_size_gb);
   out += fmt::format("    volume_type: {}\n", yaml_scalar(p.volume_type));
-  out += "    # Nova availability zone; \"\": the cloud's choice.\n";
+  doc("    # Nova availability zone; \"\": the cloud's choice.\n");
   out += fmt::format("    availability_zone: {}\n", yaml_scalar(p.availability_zone));
-  out +=
-      "    # Server group policy spreading the servers over hypervisors: anti-affinity, soft-anti-affinity or \"\".\n";
+  doc("    # Server group policy spreading the servers over hypervisors: anti-affinity, soft-anti-affinity or \"\".\n");
   out += fmt::format("    server_group_policy: {}\n", yaml_scalar(p.server_group_policy));
   if (name == "bastion") return;
-  out += "    # Kubernetes node labels, e.g. {tier: frontend}; keys under kubernetes.io and k8s.io are refused.\n";
+  doc("    # Kubernetes node labels, e.g. {tier: frontend}; keys under kubernetes.io and k8s.io are refused.\n");
   out += fmt::format("    labels: {}\n", flow_labels(p.labels));
-  out += "    # Node taints, e.g. [{key: dedicated, value: ingress, effect: NoSchedule}];\n";
-  out += "    # effect is NoSchedule, PreferNoSchedule or NoExecute.\n";
+  doc("    # Node taints, e.g. [{key: dedicated, value: ingress, effect: NoSchedule}];\n");
+  doc("    # effect is NoSchedule, PreferNoSchedule or NoExecute.\n");
   out += fmt::format("    taints: {}\n", flow_taints(p.taints));
 }
 
@@ -134,10 +137,10 @@ std::string render_spec(const ClusterSpec& s) {
   out += "# The servers. masters: 1, 3 or 5; workers: 0 (the master runs pods) to 500, at least 2 with\n";
   out += "# 3 or 5 masters; bastion: 1; etcd: 1, 3 or 5 with etcd_placement: dedicated, else 0.\n";
   out += "node_pools:\n";
-  render_pool(out, "masters", s.masters, "control plane: etcd, kube-apiserver, controller-manager, scheduler");
-  render_pool(out, "workers", s.workers, "run the workloads and the ingress controller");
-  render_pool(out, "bastion", s.bastion, "the only server reachable by SSH from outside");
-  render_pool(out, "etcd", s.etcd, "dedicated etcd members, used with etcd_placement: dedicated");
+  render_pool(out, "masters", s.masters, "control plane: etcd, kube-apiserver, controller-manager, scheduler", true);
+  render_pool(out, "workers", s.workers, "run the workloads and the ingress controller", false);
+  render_pool(out, "bastion", s.bastion, "the only server reachable by SSH from outside; not a Kubernetes node", false);
+  render_pool(out, "etcd", s.etcd, "dedicated etcd members, used with etcd_placement: dedicated", false);
   out += "\n# Where etcd runs: masters (a member on each master) or dedicated (node_pools.etcd).\n";
   out += fmt::format("etcd_placement: {}\n\n", placement_name(s.etcd_placement));
 

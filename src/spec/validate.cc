@@ -121,14 +121,20 @@ class Checker {
     }
     // flannel gives every Kubernetes node a /24 of the pod network.
     int nodes = s_.masters.count + s_.workers.count;
-    if (pods && nodes > 0 && (uint64_t{1} << (24 - pods->prefix)) < static_cast<uint64_t>(nodes)) {
+    if (pods && nodes > 0 && s_.workers.count <= 500 &&
+        (uint64_t{1} << (24 - pods->prefix)) < static_cast<uint64_t>(nodes)) {
       diag_.add("kubernetes.pod_cidr",
                 fmt::format("{} ({} node subnets of /24)", quoted(s_.kubernetes.pod_cidr), 1u << (24 - pods->prefix)),
                 fmt::format("a network with a /24 for each of the {} nodes", nodes));
     }
-    auto overlap = [&](const std::optional<Cidr>& a, const char* a_path, const std::string& a_text,
-                       const std::optional<Cidr>& b, const char* b_path, const std::string& b_text) {
+    auto overlap = [&](std::optional<Cidr> a, const char* a_path, std::string a_text, std::optional<Cidr> b,
+                       const char* b_path, std::string b_text) {
       if (!a || !b || !a->overlaps(*b)) return;
+      // Point at the field the user wrote when the other one is a default.
+      if (!map_.has(a_path) && map_.has(b_path)) {
+        std::swap(a_path, b_path);
+        std::swap(a_text, b_text);
+      }
       diag_.add(a_path, fmt::format("{}, which overlaps {} {}", quoted(a_text), b_path, quoted(b_text)),
                 fmt::format("a network disjoint from {}", b_path));
     };
@@ -361,8 +367,9 @@ class Checker {
     const auto& a = s_.addons;
     if (a.cni != "flannel") diag_.add("addons.cni", quoted(a.cni), "flannel");
     if (a.default_storage_class && !a.cinder_csi) {
-      diag_.add("addons.default_storage_class", "true with cinder_csi: false", "false when cinder_csi is false",
-                "the default StorageClass is the Cinder CSI driver's");
+      diag_.add("addons.cinder_csi", "false with default_storage_class: true",
+                "true while default_storage_class is true",
+                "the default StorageClass is the Cinder CSI driver's; set default_storage_class: false as well");
     }
   }
 
