@@ -10,7 +10,7 @@ namespace {
 // Runs on the first master only. It waits for the local API server's /readyz with the break-glass
 // certificate, labels the masters (NodeRestriction forbids a kubelet to set node-role labels), then
 // applies every manifest, retrying: an API that has just come up may still refuse some kinds.
-constexpr std::string_view kApplyScript = R"~(#!/bin/sh
+constexpr std::string_view kApplyScript = R"TXT(#!/bin/sh
 # Applies the add-on manifests once the local API server answers /readyz.
 set -eu
 kubeconfig=/etc/kubernetes/super-admin.conf
@@ -52,9 +52,9 @@ done
 mkdir -p "$(dirname "$done_marker")"
 date -u +%Y-%m-%dT%H:%M:%SZ >"$done_marker"
 echo "add-ons applied"
-)~";
+)TXT";
 
-constexpr std::string_view kApplyUnit = R"~([Unit]
+constexpr std::string_view kApplyUnit = R"TXT([Unit]
 Description=Apply the kstack add-ons once the API server is ready
 After=kubelet.service
 Wants=kubelet.service
@@ -68,7 +68,7 @@ RestartSec=30
 
 [Install]
 WantedBy=multi-user.target
-)~";
+)TXT";
 
 }  // namespace
 

@@ -7,7 +7,7 @@ namespace kstack::bootstrap {
 namespace {
 
 constexpr std::string_view kRbac =
-    R"~(# The admin certificate's group gets cluster-admin through this binding, so a leaked admin
+    R"TXT(# The admin certificate's group gets cluster-admin through this binding, so a leaked admin
 # certificate is disarmed by deleting the binding rather than by replacing the CA.
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -35,9 +35,9 @@ subjects:
   - apiGroup: rbac.authorization.k8s.io
     kind: Group
     name: system:nodes
-)~";
+)TXT";
 
-constexpr std::string_view kKubeProxy = R"~(apiVersion: v1
+constexpr std::string_view kKubeProxy = R"TXT(apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: kube-proxy
@@ -136,9 +136,9 @@ spec:
         - name: lib-modules
           hostPath:
             path: /lib/modules
-)~";
+)TXT";
 
-constexpr std::string_view kFlannel = R"~(apiVersion: v1
+constexpr std::string_view kFlannel = R"TXT(apiVersion: v1
 kind: Namespace
 metadata:
   name: kube-flannel
@@ -291,9 +291,9 @@ spec:
           hostPath:
             path: /run/xtables.lock
             type: FileOrCreate
-)~";
+)TXT";
 
-constexpr std::string_view kCoreDns = R"~(apiVersion: v1
+constexpr std::string_view kCoreDns = R"TXT(apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: coredns
@@ -468,7 +468,7 @@ spec:
     - name: metrics
       port: 9153
       protocol: TCP
-)~";
+)TXT";
 
 }  // namespace
 

@@ -8,7 +8,7 @@ namespace {
 
 // The NGINX Ingress Controller of the nginx project (nginx/nginx-ingress), serving the standard
 // Ingress resource only (its custom resources would need CRDs kstack does not install).
-constexpr std::string_view kNginx = R"~(apiVersion: v1
+constexpr std::string_view kNginx = R"TXT(apiVersion: v1
 kind: Namespace
 metadata:
   name: nginx-ingress
@@ -148,9 +148,9 @@ spec:
             - -health-status
             - -ready-status
             - -report-ingress-status
-@EXTERNAL_SERVICE@)~";
+@EXTERNAL_SERVICE@)TXT";
 
-constexpr std::string_view kNginxService = R"~(---
+constexpr std::string_view kNginxService = R"TXT(---
 apiVersion: v1
 kind: Service
 metadata:
@@ -170,9 +170,9 @@ spec:
       port: 443
       targetPort: 443
       protocol: TCP
-)~";
+)TXT";
 
-constexpr std::string_view kTraefik = R"~(apiVersion: v1
+constexpr std::string_view kTraefik = R"TXT(apiVersion: v1
 kind: Namespace
 metadata:
   name: traefik
@@ -263,9 +263,9 @@ spec:
             capabilities:
               drop: [ALL]
               add: [NET_BIND_SERVICE]
-)~";
+)TXT";
 
-constexpr std::string_view kTraefikService = R"~(---
+constexpr std::string_view kTraefikService = R"TXT(---
 apiVersion: v1
 kind: Service
 metadata:
@@ -285,7 +285,7 @@ spec:
       port: 443
       targetPort: 443
       protocol: TCP
-)~";
+)TXT";
 
 }  // namespace
 

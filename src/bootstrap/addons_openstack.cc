@@ -6,16 +6,16 @@
 namespace kstack::bootstrap {
 namespace {
 
-constexpr std::string_view kCloudConfigSecret = R"~(apiVersion: v1
+constexpr std::string_view kCloudConfigSecret = R"TXT(apiVersion: v1
 kind: Secret
 metadata:
   name: cloud-config
   namespace: kube-system
 type: Opaque
 data:
-@DATA@)~";
+@DATA@)TXT";
 
-constexpr std::string_view kCloudControllerManager = R"~(apiVersion: v1
+constexpr std::string_view kCloudControllerManager = R"TXT(apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: cloud-controller-manager
@@ -148,9 +148,9 @@ spec:
         - name: cloud-config
           secret:
             secretName: cloud-config
-)~";
+)TXT";
 
-constexpr std::string_view kCinderCsi = R"~(apiVersion: storage.k8s.io/v1
+constexpr std::string_view kCinderCsi = R"TXT(apiVersion: storage.k8s.io/v1
 kind: CSIDriver
 metadata:
   name: cinder.csi.openstack.org
@@ -449,9 +449,9 @@ spec:
         - name: cloud-config
           secret:
             secretName: cloud-config
-)~";
+)TXT";
 
-constexpr std::string_view kStorageClass = R"~(apiVersion: storage.k8s.io/v1
+constexpr std::string_view kStorageClass = R"TXT(apiVersion: storage.k8s.io/v1
 kind: StorageClass
 metadata:
   name: csi-cinder
@@ -461,7 +461,7 @@ provisioner: cinder.csi.openstack.org
 allowVolumeExpansion: true
 reclaimPolicy: Delete
 volumeBindingMode: WaitForFirstConsumer
-)~";
+)TXT";
 
 std::string or_placeholder(const std::string& value) {
   return value.empty() ? std::string(kOfflinePlaceholder) : value;

@@ -16,7 +16,7 @@ std::string command_yaml(std::string_view binary, const std::vector<std::string>
   return out;
 }
 
-constexpr std::string_view kStaticPod = R"~(apiVersion: v1
+constexpr std::string_view kStaticPod = R"TXT(apiVersion: v1
 kind: Pod
 metadata:
   name: @NAME@
@@ -40,7 +40,7 @@ spec:
           cpu: @CPU@
 @PROBES@      volumeMounts:
 @MOUNTS@  volumes:
-@VOLUMES@)~";
+@VOLUMES@)TXT";
 
 struct HostMount {
   std::string name;
@@ -70,7 +70,7 @@ std::string static_pod(std::string_view name, std::string_view image, std::strin
 }
 
 std::string https_probes(int port, std::string_view live_path, std::string_view ready_path, std::string_view host) {
-  return substitute(R"~(      livenessProbe:
+  return substitute(R"TXT(      livenessProbe:
         httpGet:
           host: @HOST@
           path: @LIVE@
@@ -99,7 +99,7 @@ std::string https_probes(int port, std::string_view live_path, std::string_view 
         periodSeconds: 10
         timeoutSeconds: 15
         failureThreshold: 24
-)~",
+)TXT",
                     {{"HOST", host}, {"LIVE", live_path}, {"READY", ready_path}, {"PORT", std::to_string(port)}});
 }
 
@@ -108,7 +108,7 @@ std::string kubeconfig_file(const RenderContext& ctx, std::string_view server, s
   return pki::kubeconfig(ctx.spec.name, server, ctx.pki.ca.cert_pem, user, client);
 }
 
-constexpr std::string_view kEncryptionConfig = R"~(apiVersion: apiserver.config.k8s.io/v1
+constexpr std::string_view kEncryptionConfig = R"TXT(apiVersion: apiserver.config.k8s.io/v1
 kind: EncryptionConfiguration
 resources:
   - resources:
@@ -119,12 +119,12 @@ resources:
             - name: key1
               secret: @KEY@
       - identity: {}
-)~";
+)TXT";
 
 // Metadata for everything, never the bodies of Secrets, tokens or reviews (they hold credentials);
 // request bodies for changes to the objects an attacker would touch; the noisiest read-only
 // traffic of the system components is left out.
-constexpr std::string_view kAuditPolicy = R"~(apiVersion: audit.k8s.io/v1
+constexpr std::string_view kAuditPolicy = R"TXT(apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages:
   - RequestReceived
@@ -184,7 +184,7 @@ rules:
       - delete
       - deletecollection
   - level: Metadata
-)~";
+)TXT";
 
 }  // namespace
 
@@ -230,7 +230,7 @@ void add_etcd_files(const RenderContext& ctx, const model::Node& node, NodeFiles
       "--snapshot-count=10000",
       "--auto-compaction-retention=8",
   };
-  const std::string probes = R"~(      livenessProbe:
+  const std::string probes = R"TXT(      livenessProbe:
         httpGet:
           host: 127.0.0.1
           path: /health?exclude=NOSPACE&serializable=true
@@ -250,7 +250,7 @@ void add_etcd_files(const RenderContext& ctx, const model::Node& node, NodeFiles
         periodSeconds: 10
         timeoutSeconds: 15
         failureThreshold: 24
-)~";
+)TXT";
   files.add("/etc/kubernetes/manifests/etcd.yaml",
             static_pod("etcd", ctx.image(ctx.release.images.etcd), "etcd", flags, "100m", probes,
                        {{"etcd-data", "/var/lib/etcd", false, "DirectoryOrCreate"},

@@ -7,7 +7,7 @@
 namespace kstack::bootstrap {
 namespace {
 
-constexpr std::string_view kSshdConfig = R"~(# Written by kstack: keys only, no root login.
+constexpr std::string_view kSshdConfig = R"TXT(# Written by kstack: keys only, no root login.
 PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin no
@@ -18,21 +18,21 @@ MaxAuthTries 3
 LoginGraceTime 30
 ClientAliveInterval 300
 ClientAliveCountMax 2
-)~";
+)TXT";
 
 // Pods must not read the user-data (it holds this node's keys) from the metadata service. The rule
 // sits in the raw table's PREROUTING chain, before kube-proxy's and flannel's rules and before
 // routing, so it holds for bridged and routed pod traffic alike.
-constexpr std::string_view kBlockMetadataScript = R"~(#!/bin/sh
+constexpr std::string_view kBlockMetadataScript = R"TXT(#!/bin/sh
 # Drops traffic from the pod network to the metadata service. Idempotent.
 set -eu
 pod_cidr=@POD_CIDR@
 if ! iptables -w -t raw -C PREROUTING -s "$pod_cidr" -d 169.254.169.254/32 -j DROP 2>/dev/null; then
   iptables -w -t raw -I PREROUTING 1 -s "$pod_cidr" -d 169.254.169.254/32 -j DROP
 fi
-)~";
+)TXT";
 
-constexpr std::string_view kBlockMetadataUnit = R"~([Unit]
+constexpr std::string_view kBlockMetadataUnit = R"TXT([Unit]
 Description=Block pod access to the cloud metadata service
 Before=kubelet.service containerd.service
 After=network-pre.target
@@ -44,12 +44,12 @@ ExecStart=@SCRIPT_DIR@/block-metadata.sh
 
 [Install]
 WantedBy=multi-user.target
-)~";
+)TXT";
 
 constexpr std::string_view kModules = "overlay\nbr_netfilter\n";
 
 // The values kubelet's protectKernelDefaults insists on, and what pod networking needs.
-constexpr std::string_view kSysctls = R"~(net.bridge.bridge-nf-call-iptables = 1
+constexpr std::string_view kSysctls = R"TXT(net.bridge.bridge-nf-call-iptables = 1
 net.bridge.bridge-nf-call-ip6tables = 1
 net.ipv4.ip_forward = 1
 vm.overcommit_memory = 1
@@ -60,11 +60,11 @@ kernel.keys.root_maxkeys = 1000000
 kernel.keys.root_maxbytes = 25000000
 fs.inotify.max_user_instances = 8192
 fs.inotify.max_user_watches = 524288
-)~";
+)TXT";
 
 // Finds the Cinder volume by its id (never by a guessed /dev/vdX), formats it only when it carries no
 // filesystem and no partition table, and mounts it by UUID.
-constexpr std::string_view kMountScript = R"~(#!/bin/sh
+constexpr std::string_view kMountScript = R"TXT(#!/bin/sh
 # Usage: mount-data-volume.sh VOLUME_ID MOUNTPOINT
 set -eu
 volume_id=$1
@@ -125,45 +125,45 @@ if ! grep -q "^UUID=$uuid " /etc/fstab; then
   printf 'UUID=%s %s auto defaults,nofail,x-systemd.device-timeout=90s 0 2\n' "$uuid" "$mountpoint" >>/etc/fstab
 fi
 mount "$mountpoint"
-)~";
+)TXT";
 
-constexpr std::string_view kInstallHeader = R"~(#!/bin/sh
+constexpr std::string_view kInstallHeader = R"TXT(#!/bin/sh
 # Installs the pinned binaries, each verified against its sha256 before it is used.
 set -eu
 
 case "$(uname -m)" in
-  x86_64) arch=amd64 ;
-;
-  aarch64 | arm64) arch=arm64 ;
-  ;
+  x86_64) arch=amd64 ;;
+  aarch64 | arm64) arch=arm64 ;;
   *)
     echo "unsupported architecture $(uname -m)" >&2
     exit 1
-    ;
-  ;
-  esac
+    ;;
+esac
 
-      work = $(mktemp - d) trap 'rm -rf "$work"' EXIT
-#fetch FILE URL SHA256 : downloads with retries until the checksum matches.
-      fetch() {
-    attempt = 1 while["$attempt" - le 6];
-    do
-      if curl
-        -fsSL-- connect - timeout 20 --retry 3 --retry - delay 2 -
-                o
-                "$1.part"
-                "$2" &&
-            echo "$3  $1.part" | sha256sum - c-- quiet -
-            ;
-    then mv
-        "$1.part"
-        "$1" return 0 fi echo "download of $2 failed or its sha256 differs (attempt $attempt)" >
-        &2 rm - f "$1.part" sleep $((attempt * 5)) attempt = $((attempt + 1)) done echo "giving up on $2" > &2 return 1
-  }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
-)~";
+# fetch FILE URL SHA256: downloads with retries until the checksum matches.
+fetch() {
+  attempt=1
+  while [ "$attempt" -le 6 ]; do
+    if curl -fsSL --connect-timeout 20 --retry 3 --retry-delay 2 -o "$1.part" "$2" &&
+      echo "$3  $1.part" | sha256sum -c --quiet -; then
+      mv "$1.part" "$1"
+      return 0
+    fi
+    echo "download of $2 failed or its sha256 differs (attempt $attempt)" >&2
+    rm -f "$1.part"
+    sleep $((attempt * 5))
+    attempt=$((attempt + 1))
+  done
+  echo "giving up on $2" >&2
+  return 1
+}
 
-constexpr std::string_view kInstallFooter = R"~(
+)TXT";
+
+constexpr std::string_view kInstallFooter = R"TXT(
 install -m 0755 "$work/kubelet" /usr/local/bin/kubelet
 install -m 0755 "$work/kubectl" /usr/local/bin/kubectl
 install -m 0755 "$work/runc" /usr/local/sbin/runc
@@ -172,9 +172,9 @@ mkdir -p /opt/cni/bin
 tar -C /opt/cni/bin -xzf "$work/cni-plugins.tgz"
 tar -C /usr/local/bin -xzf "$work/crictl.tar.gz" crictl
 echo "installed kubelet, kubectl, containerd, runc, CNI plugins and crictl for $arch"
-)~";
+)TXT";
 
-constexpr std::string_view kContainerdConfig = R"~(# Written by kstack. containerd 2.x configuration (version 3).
+constexpr std::string_view kContainerdConfig = R"TXT(# Written by kstack. containerd 2.x configuration (version 3).
 version = 3
 root = "/var/lib/containerd"
 state = "/run/containerd"
@@ -198,9 +198,9 @@ state = "/run/containerd"
 [plugins."io.containerd.cri.v1.runtime".cni]
   bin_dirs = ["/opt/cni/bin"]
   conf_dir = "/etc/cni/net.d"
-)~";
+)TXT";
 
-constexpr std::string_view kContainerdUnit = R"~([Unit]
+constexpr std::string_view kContainerdUnit = R"TXT([Unit]
 Description=containerd container runtime
 Documentation=https://containerd.io
 After=network.target local-fs.target kstack-block-metadata.service
@@ -220,12 +220,12 @@ OOMScoreAdjust=-999
 
 [Install]
 WantedBy=multi-user.target
-)~";
+)TXT";
 
-constexpr std::string_view kCrictlConfig = R"~(runtime-endpoint: unix:///run/containerd/containerd.sock
+constexpr std::string_view kCrictlConfig = R"TXT(runtime-endpoint: unix:///run/containerd/containerd.sock
 image-endpoint: unix:///run/containerd/containerd.sock
 timeout: 10
-)~";
+)TXT";
 
 std::string install_script(const RenderContext& ctx) {
   const auto& r = ctx.release;

@@ -7,7 +7,7 @@
 namespace kstack::bootstrap {
 namespace {
 
-constexpr std::string_view kKubeletConfig = R"~(apiVersion: kubelet.config.k8s.io/v1beta1
+constexpr std::string_view kKubeletConfig = R"TXT(apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 authentication:
   anonymous:
@@ -33,9 +33,9 @@ staticPodPath: /etc/kubernetes/manifests
 tlsCertFile: /var/lib/kubelet/pki/kubelet.crt
 tlsPrivateKeyFile: /var/lib/kubelet/pki/kubelet.key
 tlsMinVersion: VersionTLS12
-@TAINTS@)~";
+@TAINTS@)TXT";
 
-constexpr std::string_view kStandaloneKubeletConfig = R"~(apiVersion: kubelet.config.k8s.io/v1beta1
+constexpr std::string_view kStandaloneKubeletConfig = R"TXT(apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 address: 127.0.0.1
 authentication:
@@ -52,9 +52,9 @@ protectKernelDefaults: true
 readOnlyPort: 0
 resolvConf: /etc/kubernetes/resolv.conf
 staticPodPath: /etc/kubernetes/manifests
-)~";
+)TXT";
 
-constexpr std::string_view kKubeletUnit = R"~([Unit]
+constexpr std::string_view kKubeletUnit = R"TXT([Unit]
 Description=Kubernetes kubelet
 Documentation=https://kubernetes.io/docs/reference/command-line-tools-reference/kubelet/
 After=containerd.service network-online.target
@@ -69,7 +69,7 @@ RestartSec=5
 
 [Install]
 WantedBy=multi-user.target
-)~";
+)TXT";
 
 std::string kubelet_unit(std::vector<std::string> flags) {
   std::string lines;
@@ -110,7 +110,7 @@ void add_kubelet_files(const RenderContext& ctx, const model::Node& node, NodeFi
   // The kubelet rotates its client certificate in place; it starts from this combined file.
   files.add_secret("/var/lib/kubelet/pki/kubelet-client-current.pem", client.cert_pem + client.key_pem);
   const std::string kubeconfig =
-      substitute(R"~(apiVersion: v1
+      substitute(R"TXT(apiVersion: v1
 kind: Config
 clusters:
   - name: @CLUSTER@
@@ -128,7 +128,7 @@ contexts:
       cluster: @CLUSTER@
       user: system:node:@NODE@
 current-context: default
-)~",
+)TXT",
                  {{"CLUSTER", ctx.spec.name}, {"SERVER", ctx.api_url()}, {"NODE", node.name}});
   files.add_secret("/etc/kubernetes/kubelet.conf", kubeconfig);
   files.add("/var/lib/kubelet/config.yaml",

@@ -8,7 +8,7 @@
 namespace kstack::bootstrap {
 namespace {
 
-constexpr std::string_view kHeader = R"~(#!/bin/sh
+constexpr std::string_view kHeader = R"TXT(#!/bin/sh
 # First-boot bootstrap of @NODE@ (@ROLE@), written by kstack.
 set -eu
 scripts=@SCRIPT_DIR@
@@ -17,9 +17,9 @@ echo "kstack: bootstrapping @NODE@"
 hostnamectl set-hostname @NODE@ || true
 systemctl daemon-reload
 systemctl enable --now kstack-block-metadata.service
-)~";
+)TXT";
 
-constexpr std::string_view kContainerHost = R"~(
+constexpr std::string_view kContainerHost = R"TXT(
 # Kubernetes wants no swap, its kernel modules and sysctls.
 swapoff -a
 sed -i '/^[^#].*[[:space:]]swap[[:space:]]/ s/^/#/' /etc/fstab
@@ -41,9 +41,9 @@ fi
 systemctl daemon-reload
 systemctl enable --now containerd.service
 systemctl enable --now kubelet.service
-)~";
+)TXT";
 
-constexpr std::string_view kNoVolume = R"~(
+constexpr std::string_view kNoVolume = R"TXT(
 # Kubernetes wants no swap, its kernel modules and sysctls.
 swapoff -a
 sed -i '/^[^#].*[[:space:]]swap[[:space:]]/ s/^/#/' /etc/fstab
@@ -63,20 +63,20 @@ fi
 systemctl daemon-reload
 systemctl enable --now containerd.service
 systemctl enable --now kubelet.service
-)~";
+)TXT";
 
-constexpr std::string_view kBastion = R"~(
+constexpr std::string_view kBastion = R"TXT(
 # SSH: keys only, no root login.
 systemctl restart ssh.service 2>/dev/null || systemctl restart sshd.service
-)~";
+)TXT";
 
-constexpr std::string_view kFirstMaster = R"~(
+constexpr std::string_view kFirstMaster = R"TXT(
 systemctl enable --now --no-block kstack-addons.service
-)~";
+)TXT";
 
-constexpr std::string_view kFooter = R"~(
+constexpr std::string_view kFooter = R"TXT(
 echo "kstack: @NODE@ bootstrapped"
-)~";
+)TXT";
 
 }  // namespace
 
