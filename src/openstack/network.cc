@@ -100,7 +100,8 @@ FloatingIp parse_fip(const json& j) {
 // POST a new resource. Neutron makes a new one for every POST, so it is retried only when it never arrived.
 Result<json> create(Client& client, const std::string& kind, const std::string& key, const std::string& name,
                     json fields) {
-  auto r = client.call(kService, {info("create " + kind, kind + " " + name), "POST", "/" + key + "s",
+  const std::string collection = key == "security_group" ? "/security-groups" : "/" + key + "s";
+  auto r = client.call(kService, {info("create " + kind, kind + " " + name), "POST", collection,
                                   json{{key, std::move(fields)}}, RetryRule::create});
   if (!r) return std::unexpected(r.error());
   return r->value(key, json::object());
