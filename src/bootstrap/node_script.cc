@@ -11,7 +11,6 @@ namespace {
 constexpr std::string_view kHeader = R"TXT(#!/bin/sh
 # First-boot bootstrap of @NODE@ (@ROLE@), written by kstack.
 set -eu
-scripts=@SCRIPT_DIR@
 echo "kstack: bootstrapping @NODE@"
 
 hostnamectl set-hostname @NODE@ || true
@@ -20,6 +19,8 @@ systemctl enable --now kstack-block-metadata.service
 )TXT";
 
 constexpr std::string_view kContainerHost = R"TXT(
+scripts=@SCRIPT_DIR@
+
 # Kubernetes wants no swap, its kernel modules and sysctls.
 swapoff -a
 sed -i '/^[^#].*[[:space:]]swap[[:space:]]/ s/^/#/' /etc/fstab
@@ -44,6 +45,8 @@ systemctl enable --now kubelet.service
 )TXT";
 
 constexpr std::string_view kNoVolume = R"TXT(
+scripts=@SCRIPT_DIR@
+
 # Kubernetes wants no swap, its kernel modules and sysctls.
 swapoff -a
 sed -i '/^[^#].*[[:space:]]swap[[:space:]]/ s/^/#/' /etc/fstab
@@ -84,8 +87,7 @@ std::string node_script_path() { return fmt::format("{}/bootstrap.sh", kScriptDi
 
 void add_node_script(const RenderContext& ctx, const model::Node& node, NodeFiles& files) {
   const std::string name = shell_quote(node.name);
-  std::string script = substitute(
-      kHeader, {{"NODE", name}, {"ROLE", model::role_name(node.role)}, {"SCRIPT_DIR", shell_quote(kScriptDir)}});
+  std::string script = substitute(kHeader, {{"NODE", name}, {"ROLE", model::role_name(node.role)}});
   if (node.role == model::Role::bastion) {
     script += kBastion;
   } else {
@@ -93,10 +95,11 @@ void add_node_script(const RenderContext& ctx, const model::Node& node, NodeFile
       auto id = ctx.options.volume_ids.find(node.name);
       const std::string volume_id = id == ctx.options.volume_ids.end() ? std::string(kOfflinePlaceholder) : id->second;
       const std::string_view mountpoint = node.role == model::Role::etcd ? "/var/lib/etcd" : "/var/lib/containerd";
-      script +=
-          substitute(kContainerHost, {{"VOLUME_ID", shell_quote(volume_id)}, {"MOUNTPOINT", shell_quote(mountpoint)}});
+      script += substitute(kContainerHost, {{"VOLUME_ID", shell_quote(volume_id)},
+                                            {"MOUNTPOINT", shell_quote(mountpoint)},
+                                            {"SCRIPT_DIR", shell_quote(kScriptDir)}});
     } else {
-      script += kNoVolume;
+      script += substitute(kNoVolume, {{"SCRIPT_DIR", shell_quote(kScriptDir)}});
     }
     if (ctx.is_first_master(node)) script += kFirstMaster;
   }

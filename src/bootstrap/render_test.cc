@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <set>
 
 #include "bootstrap/placeholder_pki.h"
@@ -200,6 +201,25 @@ TEST(Render, CinderCsiTagsVolumesWithTheCluster) {
   ASSERT_NE(csi, nullptr);
   EXPECT_NE(csi->content.find("--cluster=$(CLUSTER_NAME)"), std::string::npos);
   EXPECT_NE(csi->content.find("value: \"demo\""), std::string::npos);
+}
+
+TEST(Render, NoTemplatePlaceholderIsLeftInAnyFile) {
+  RenderFixture f;
+  f.spec.etcd_placement = spec::EtcdPlacement::dedicated;
+  f.spec.etcd.count = 3;
+  f.spec.etcd.volume_size_gb = 10;
+  for (auto ingress : {spec::Ingress::nginx, spec::Ingress::traefik}) {
+    f.spec.addons.ingress = ingress;
+    for (bool cloud : {true, false}) {
+      f.spec.addons.cloud_provider = cloud;
+      for (const auto& node : f.render()) {
+        for (const auto& file : node.files) {
+          const std::regex placeholder("@[A-Z_]+@");
+          EXPECT_FALSE(std::regex_search(file.content, placeholder)) << node.name << " " << file.path;
+        }
+      }
+    }
+  }
 }
 
 TEST(Render, SameInputsGiveTheSameBytes) {

@@ -1,12 +1,13 @@
 #!/bin/sh
 # First-boot bootstrap of 'demo-worker-1' (worker), written by kstack.
 set -eu
-scripts='/usr/local/lib/kstack'
 echo "kstack: bootstrapping 'demo-worker-1'"
 
 hostnamectl set-hostname 'demo-worker-1' || true
 systemctl daemon-reload
 systemctl enable --now kstack-block-metadata.service
+
+scripts='/usr/local/lib/kstack'
 
 # Kubernetes wants no swap, its kernel modules and sysctls.
 swapoff -a
