@@ -1,0 +1,91 @@
+#include "bootstrap/user_data.h"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+#include <zlib.h>
+
+#include <random>
+
+namespace kstack::bootstrap {
+namespace {
+
+std::string gunzip(const std::string& data) {
+  z_stream s{};
+  EXPECT_EQ(inflateInit2(&s, 15 + 16), Z_OK);
+  std::string out(size_t{1} << 20, '\0');
+  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  s.avail_in = static_cast<uInt>(data.size());
+  s.next_out = reinterpret_cast<Bytef*>(out.data());
+  s.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&s, Z_FINISH), Z_STREAM_END);
+  out.resize(s.total_out);
+  inflateEnd(&s);
+  return out;
+}
+
+TEST(UserData, CloudConfigWritesEveryFileWithItsModeAndRunsTheScript) {
+  std::vector<NodeFile> files = {{"/etc/a.conf", "line one\n  indented: yes\n", 0644, false},
+                                 {"/etc/secret.key", "KEY\n", 0600, true}};
+  const std::string doc = cloud_config({"demo-worker-1", "ssh-ed25519 AAAA x", {"curl"}, "/usr/local/bin/go"}, files);
+  ASSERT_TRUE(doc.starts_with("#cloud-config\n"));
+  const YAML::Node y = YAML::Load(doc);
+  EXPECT_EQ(y["hostname"].as<std::string>(), "demo-worker-1");
+  EXPECT_FALSE(y["ssh_pwauth"].as<bool>());
+  ASSERT_EQ(y["write_files"].size(), 2u);
+  EXPECT_EQ(y["write_files"][0]["content"].as<std::string>(), files[0].content);
+  EXPECT_EQ(y["write_files"][0]["permissions"].as<std::string>(), "0644");
+  EXPECT_EQ(y["write_files"][1]["permissions"].as<std::string>(), "0600");
+  EXPECT_EQ(y["runcmd"][0][0].as<std::string>(), "/usr/local/bin/go");
+  EXPECT_EQ(y["packages"][0].as<std::string>(), "curl");
+}
+
+TEST(UserData, GzipIsDeterministicAndRoundTrips) {
+  const std::string text(100000, 'k');
+  auto a = gzip(text);
+  auto b = gzip(text);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(static_cast<unsigned char>((*a)[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>((*a)[1]), 0x8b);
+  EXPECT_EQ(gunzip(*a), text);
+}
+
+TEST(UserData, SmallDocumentsStayPlain) {
+  RenderedNode node{.name = "n", .cloud_config = "#cloud-config\nhostname: n\n"};
+  ASSERT_TRUE(pack_user_data(node).has_value());
+  EXPECT_FALSE(node.gzipped);
+  EXPECT_EQ(node.user_data, node.cloud_config);
+  EXPECT_EQ(node.base64_size, base64_size(node.cloud_config.size()));
+}
+
+TEST(UserData, LargeDocumentsAreCompressedToFit) {
+  RenderedNode node{.name = "n", .cloud_config = "#cloud-config\n" + std::string(70000, 'a')};
+  ASSERT_TRUE(pack_user_data(node).has_value());
+  EXPECT_TRUE(node.gzipped);
+  EXPECT_LE(node.base64_size, kNovaUserDataLimit);
+  EXPECT_EQ(gunzip(node.user_data), node.cloud_config);
+}
+
+TEST(UserData, IncompressibleDocumentsFailNamingTheNodeAndSize) {
+  std::mt19937 rng(42);
+  std::string noise;
+  for (int i = 0; i < 80000; ++i) noise += static_cast<char>('!' + rng() % 90);
+  RenderedNode node{.name = "demo-master-1", .cloud_config = "#cloud-config\n" + noise};
+  auto packed = pack_user_data(node);
+  ASSERT_FALSE(packed.has_value());
+  EXPECT_EQ(packed.error().where, "demo-master-1");
+  EXPECT_NE(packed.error().what.find("demo-master-1"), std::string::npos);
+  EXPECT_NE(packed.error().what.find(std::to_string(node.base64_size)), std::string::npos);
+  EXPECT_NE(packed.error().what.find("65535"), std::string::npos);
+}
+
+TEST(UserData, Base64SizeRoundsUpToWholeQuads) {
+  EXPECT_EQ(base64_size(0), 0u);
+  EXPECT_EQ(base64_size(1), 4u);
+  EXPECT_EQ(base64_size(3), 4u);
+  EXPECT_EQ(base64_size(4), 8u);
+  EXPECT_EQ(base64_size(49152), 65536u);
+}
+
+}  // namespace
+}  // namespace kstack::bootstrap
