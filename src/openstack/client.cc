@@ -120,6 +120,16 @@ std::string Client::project_id() const {
   return token_.project_id;
 }
 
+std::string Client::project_name() const {
+  std::lock_guard lock(mu_);
+  return token_.project_name;
+}
+
+std::string Client::user_id() const {
+  std::lock_guard lock(mu_);
+  return token_.user_id;
+}
+
 std::vector<CatalogService> Client::catalog() const {
   std::lock_guard lock(mu_);
   return token_.catalog;

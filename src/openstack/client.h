@@ -55,6 +55,8 @@ class Client {
 
   const CloudConfig& cloud() const { return cloud_; }
   std::string project_id() const;
+  std::string project_name() const;
+  std::string user_id() const;
   std::vector<CatalogService> catalog() const;
   Transport& transport() { return *transport_; }
   /// How many times the client authenticated (1 after connect).
