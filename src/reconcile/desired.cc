@@ -59,7 +59,7 @@ Result<std::vector<Resource>> desired_resources(const spec::ClusterSpec& spec, c
       router{Kind::router, n.router};
 
   out.push_back({.key = keypair, .props = {{"public_key", spec.ssh_public_key}}});
-  out.push_back({.key = network, .props = {{"admin_state_up", "true"}}});
+  out.push_back({.key = network});
   out.push_back({.key = subnet,
                  .props = {{"network_id", ref(network)},
                            {"cidr", model.subnet_cidr},
@@ -69,8 +69,11 @@ Result<std::vector<Resource>> desired_resources(const spec::ClusterSpec& spec, c
                  .depends_on = {network}});
   out.push_back({.key = router, .props = {{"external_network_id", facts.external_network_id}}});
   out.push_back({.key = {Kind::router_interface, n.router_interface},
-                 .props = {{"router_id", ref(router)}, {"subnet_id", ref(subnet)}},
-                 .depends_on = {router, subnet}});
+                 .props = {{"router_id", ref(router)},
+                           {"network_id", ref(network)},
+                           {"subnet_id", ref(subnet)},
+                           {"fixed_ip", model.gateway_ip}},
+                 .depends_on = {router, network, subnet}});
 
   auto groups = security_groups(spec, model);
   if (!groups) return std::unexpected(groups.error());

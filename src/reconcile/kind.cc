@@ -37,9 +37,9 @@ std::map<Kind, KindPolicy> make_policies() {
   p[Kind::router].updatable = {"external_network_id"};
   p[Kind::port].updatable = {"security_groups"};
   p[Kind::port].unordered = {"security_groups"};
+  p[Kind::port].cloud_default = {"security_groups"};  // none asked: a port whose groups another service sets
   p[Kind::floating_ip].updatable = {"port_id"};
   p[Kind::load_balancer] = KindPolicy{
-      .updatable = {"members"},
       .unordered = {"members"},
       .async_create = true,
       .async_delete = true,

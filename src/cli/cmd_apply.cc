@@ -1,0 +1,116 @@
+// `kstack apply`: converge the cloud to the spec.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "reconcile/desired.h"
+#include "reconcile/plan_render.h"
+#include "reconcile/session.h"
+
+namespace kstack::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_interrupt(int) { g_stop = true; }
+
+/// ApplyCommandOptions are the flags of `kstack apply`.
+struct ApplyCommandOptions {
+  reconcile::SessionOptions session;
+  bool yes = false;
+  bool replace_drifted = false;
+  int parallelism = 8;
+  int lb_timeout_s = 1800;
+};
+
+void log_event(const reconcile::Event& e) {
+  using T = reconcile::Event::Type;
+  const char* what = e.type == T::started    ? "started"
+                     : e.type == T::waiting  ? "waiting"
+                     : e.type == T::done     ? "done"
+                     : e.type == T::failed   ? "FAILED"
+                     : e.type == T::retrying ? "retrying"
+                                             : "skipped";
+  fmt::print("{:<9} {:<7} {}{}\n", what, e.verb, e.key.to_string(), e.detail.empty() ? "" : ": " + e.detail);
+  std::fflush(stdout);
+}
+
+void print_summary(reconcile::Session& s, const reconcile::ApplyResult& r) {
+  const auto names = reconcile::ClusterNames::of(s.spec().name);
+  auto address = [&](const std::string& fip) -> std::string {
+    auto it = r.resources.find({reconcile::Kind::floating_ip, fip});
+    return it == r.resources.end() || !it->second.props.count("address") ? "" : it->second.props.at("address");
+  };
+  std::string bastion = address(s.spec().name + "-bastion");
+  std::string api = address(names.api_floating_ip);
+  if (api.empty()) api = s.model().api_address;
+  fmt::print("\nApply complete: {} created, {} changed, {} deleted.\n", r.created, r.updated, r.deleted);
+  if (!bastion.empty()) fmt::print("  bastion:   {} (ssh ubuntu@{})\n", bastion, bastion);
+  fmt::print("  API:       https://{}:6443\n", api);
+  fmt::print("  kubeconfig: kstack kubeconfig -f <spec>\n  ssh:       kstack ssh -f <spec> {}-master-1\n",
+             s.spec().name);
+}
+
+int run_apply(const ApplyCommandOptions& options) {
+  auto session = reconcile::Session::open(options.session);
+  if (!session) {
+    fmt::print(stderr, "{}\n", session.error().to_string());
+    return kFailed;
+  }
+  auto& s = **session;
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+  reconcile::ExecutorOptions exec{.parallelism = options.parallelism, .stop = &g_stop, .on_event = log_event};
+  exec.timeouts[reconcile::Kind::load_balancer] = std::chrono::seconds(options.lb_timeout_s);
+  auto confirm = [&](const reconcile::Plan& plan) {
+    fmt::print("{}", reconcile::render_plan_text(plan));
+    if (plan.empty() || options.yes) return true;
+    if (!isatty(STDIN_FILENO)) {
+      fmt::print(stderr, "not a terminal: pass --yes to apply without confirmation\n");
+      return false;
+    }
+    fmt::print("Apply these changes? Only 'yes' is accepted: ");
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "yes";
+  };
+  auto outcome = s.apply({.replace_drifted = options.replace_drifted}, exec, confirm);
+  std::signal(SIGINT, SIG_DFL);
+  if (!outcome) {
+    fmt::print(stderr, "{}\n", outcome.error().to_string());
+    return kFailed;
+  }
+  const auto& r = outcome->result;
+  for (const auto& e : r.errors) fmt::print(stderr, "{}\n", e.to_string());
+  if (r.interrupted) {
+    fmt::print(stderr, "interrupted: calls in flight finished; {} steps not started. Run apply again to resume.\n",
+               r.skipped);
+    return kInterrupted;
+  }
+  if (!r.ok()) return kFailed;
+  print_summary(s, r);
+  return kOk;
+}
+
+const RegisterCommand kApply(50, [](CLI::App& app, Context& ctx) {
+  auto options = std::make_shared<ApplyCommandOptions>();
+  auto* cmd = app.add_subcommand("apply", "Converge the cloud to the spec: create, change and delete what differs");
+  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")->required();
+  cmd->add_option("--state-dir", options->session.state_dir,
+                  "The state directory (default: .kstack/<cluster>/ beside the spec)");
+  cmd->add_option("--os-cloud", options->session.os_cloud, "The clouds.yaml entry (default: the spec's, OS_CLOUD)");
+  cmd->add_flag("-y,--yes", options->yes, "Apply without asking");
+  cmd->add_flag("--replace-drifted", options->replace_drifted,
+                "Replace servers whose user-data changed, one at a time");
+  cmd->add_option("--parallelism", options->parallelism, "Cloud calls in flight at once")->check(CLI::Range(1, 64));
+  cmd->add_option("--lb-timeout", options->lb_timeout_s, "Seconds to wait for a load balancer to become ACTIVE");
+  cmd->callback([options, &ctx] { ctx.exit_code = run_apply(*options); });
+});
+
+}  // namespace
+}  // namespace kstack::cli

@@ -1,0 +1,91 @@
+// `kstack destroy`: delete everything the cluster owns, including what Kubernetes created in the cloud.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "reconcile/plan_render.h"
+#include "reconcile/session.h"
+
+namespace kstack::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_destroy_interrupt(int) { g_stop = true; }
+
+/// DestroyCommandOptions are the flags of `kstack destroy`.
+struct DestroyCommandOptions {
+  reconcile::SessionOptions session;
+  bool yes = false;
+  bool delete_volumes = false;
+  int parallelism = 8;
+};
+
+int run_destroy(const DestroyCommandOptions& options) {
+  auto session = reconcile::Session::open(options.session);
+  if (!session) {
+    fmt::print(stderr, "{}\n", session.error().to_string());
+    return kFailed;
+  }
+  auto& s = **session;
+  auto observed = reconcile::observe(s.cloud(), /*include_kubernetes=*/true);
+  if (!observed) {
+    fmt::print(stderr, "{}\n", observed.error().to_string());
+    return kFailed;
+  }
+  auto plan = reconcile::make_destroy_plan(*observed, options.delete_volumes);
+  fmt::print("{}", reconcile::render_plan_text(plan));
+  if (plan.actions.empty()) return kOk;
+  if (!options.yes) {
+    if (!isatty(STDIN_FILENO)) {
+      fmt::print(stderr, "not a terminal: pass --yes to destroy without confirmation\n");
+      return kInvalid;
+    }
+    fmt::print("Destroy cluster {}? Type its name to confirm: ", s.spec().name);
+    std::string answer;
+    std::getline(std::cin, answer);
+    if (answer != s.spec().name) {
+      fmt::print("Not destroyed.\n");
+      return kFailed;
+    }
+  }
+  std::signal(SIGINT, on_destroy_interrupt);
+  auto result = reconcile::execute(
+      plan, *observed, s.cloud(),
+      {.parallelism = options.parallelism, .stop = &g_stop, .on_event = [](const reconcile::Event& e) {
+         if (e.type == reconcile::Event::Type::done || e.type == reconcile::Event::Type::failed) {
+           fmt::print("{:<8} {}{}\n", e.type == reconcile::Event::Type::done ? "deleted" : "FAILED", e.key.to_string(),
+                      e.detail.empty() ? "" : ": " + e.detail);
+         }
+       }});
+  std::signal(SIGINT, SIG_DFL);
+  for (const auto& e : result.errors) fmt::print(stderr, "{}\n", e.to_string());
+  if (result.interrupted) return kInterrupted;
+  if (!result.ok()) return kFailed;
+  fmt::print(
+      "Destroy complete: {} deleted{}.\n", result.deleted,
+      plan.kept.empty() ? "" : fmt::format(", {} volumes kept (--delete-volumes deletes them)", plan.kept.size()));
+  return kOk;
+}
+
+const RegisterCommand kDestroy(90, [](CLI::App& app, Context& ctx) {
+  auto options = std::make_shared<DestroyCommandOptions>();
+  auto* cmd = app.add_subcommand("destroy", "Delete every cloud resource of the cluster, and what Kubernetes made");
+  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")->required();
+  cmd->add_option("--state-dir", options->session.state_dir,
+                  "The state directory (default: .kstack/<cluster>/ beside the spec)");
+  cmd->add_option("--os-cloud", options->session.os_cloud, "The clouds.yaml entry (default: the spec's, OS_CLOUD)");
+  cmd->add_flag("-y,--yes", options->yes, "Destroy without asking");
+  cmd->add_flag("--delete-volumes", options->delete_volumes,
+                "Also delete the volumes of PersistentVolumes (kept and listed otherwise)");
+  cmd->add_option("--parallelism", options->parallelism, "Cloud calls in flight at once")->check(CLI::Range(1, 64));
+  cmd->callback([options, &ctx] { ctx.exit_code = run_destroy(*options); });
+});
+
+}  // namespace
+}  // namespace kstack::cli

@@ -1,0 +1,67 @@
+// `kstack status`: every cloud resource of the cluster with its state.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli/command.h"
+#include "reconcile/plan.h"
+#include "reconcile/session.h"
+
+namespace kstack::cli {
+namespace {
+
+/// StatusCommandOptions are the flags of `kstack status`.
+struct StatusCommandOptions {
+  reconcile::SessionOptions session;
+};
+
+int run_status(const StatusCommandOptions& options) {
+  auto session = reconcile::Session::open(options.session);
+  if (!session) {
+    fmt::print(stderr, "{}\n", session.error().to_string());
+    return kFailed;
+  }
+  auto& s = **session;
+  auto observed = reconcile::observe(s.cloud(), /*include_kubernetes=*/true);
+  if (!observed) {
+    fmt::print(stderr, "{}\n", observed.error().to_string());
+    return kFailed;
+  }
+  auto desired = s.desired(*observed);
+  if (!desired) {
+    fmt::print(stderr, "{}\n", desired.error().to_string());
+    return kFailed;
+  }
+  auto plan = reconcile::make_plan(*desired, *observed);
+  fmt::print("{:<20} {:<52} {:<16} {}\n", "KIND", "NAME", "STATUS", "ID");
+  for (const auto& r : observed->resources) {
+    std::string status = r.status.empty() ? "present" : r.status;
+    if (r.origin != reconcile::Origin::kstack) status += " (kubernetes)";
+    fmt::print("{:<20} {:<52} {:<16} {}\n", reconcile::kind_name(r.key.kind), r.key.name, status, r.id);
+  }
+  for (const auto& d : *desired) {
+    if (observed->find(d.key).empty()) {
+      fmt::print("{:<20} {:<52} {:<16}\n", reconcile::kind_name(d.key.kind), d.key.name, "missing");
+    }
+  }
+  if (plan) {
+    fmt::print("\n{} resources; {}\n", observed->resources.size(),
+               plan->empty() ? "the cloud matches the spec"
+                             : fmt::format("apply would add {}, change {}, destroy {}", plan->to_add(),
+                                           plan->to_change(), plan->to_destroy()));
+  }
+  return kOk;
+}
+
+const RegisterCommand kStatus(60, [](CLI::App& app, Context& ctx) {
+  auto options = std::make_shared<StatusCommandOptions>();
+  auto* cmd = app.add_subcommand("status", "Show every cloud resource of the cluster and its state");
+  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")->required();
+  cmd->add_option("--state-dir", options->session.state_dir,
+                  "The state directory (default: .kstack/<cluster>/ beside the spec)");
+  cmd->add_option("--os-cloud", options->session.os_cloud, "The clouds.yaml entry (default: the spec's, OS_CLOUD)");
+  cmd->callback([options, &ctx] { ctx.exit_code = run_status(*options); });
+});
+
+}  // namespace
+}  // namespace kstack::cli

@@ -1,0 +1,108 @@
+#include "reconcile/openstack_cloud.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "openstack/blockstorage.h"
+#include "openstack/compute.h"
+#include "openstack/loadbalancer.h"
+#include "openstack/network.h"
+#include "state/state_dir.h"
+
+namespace kstack::reconcile {
+
+namespace os = kstack::openstack;
+
+std::string cluster_tag(const std::string& cluster) { return "kstack-cluster=" + cluster; }
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+  return out;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    auto comma = text.find(',', start);
+    out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+OpenStackCloud::OpenStackCloud(openstack::Client& client, std::string cluster, state::StateDir* evidence)
+    : ctx_{client, cluster, cluster_tag(cluster)}, evidence_(evidence) {
+  kinds_[Kind::keypair] = make_keypair_ops(ctx_);
+  kinds_[Kind::network] = make_network_ops(ctx_);
+  kinds_[Kind::subnet] = make_subnet_ops(ctx_);
+  kinds_[Kind::router] = make_router_ops(ctx_);
+  kinds_[Kind::router_interface] = make_router_interface_ops(ctx_);
+  kinds_[Kind::security_group] = make_security_group_ops(ctx_);
+  kinds_[Kind::security_group_rule] = make_security_group_rule_ops(ctx_);
+  kinds_[Kind::server_group] = make_server_group_ops(ctx_);
+  kinds_[Kind::port] = make_port_ops(ctx_);
+  kinds_[Kind::load_balancer] = make_load_balancer_ops(ctx_);
+  kinds_[Kind::floating_ip] = make_floating_ip_ops(ctx_);
+  kinds_[Kind::volume] = make_volume_ops(ctx_);
+  kinds_[Kind::server] = make_server_ops(ctx_);
+}
+
+KindOps& OpenStackCloud::ops(Kind kind) { return *kinds_.at(kind); }
+
+Result<std::vector<ObservedResource>> OpenStackCloud::list_kubernetes_owned() {
+  std::vector<ObservedResource> out;
+  const std::string prefix = fmt::format("kube_service_{}_", ctx_.cluster);
+  auto lbs = os::loadbalancer::list_load_balancers(ctx_.client);
+  if (!lbs) return std::unexpected(lbs.error());
+  std::map<std::string, std::string> vip_ports;  // port id → load balancer name
+  for (const auto& lb : *lbs) {
+    if (!lb.name.starts_with(prefix)) continue;
+    vip_ports[lb.vip_port_id] = lb.name;
+    out.push_back({.key = {Kind::load_balancer, lb.name},
+                   .id = lb.id,
+                   .status = lb.provisioning_status,
+                   .origin = Origin::kubernetes_service});
+  }
+  if (!vip_ports.empty()) {
+    auto fips = os::network::list_floating_ips(ctx_.client);
+    if (!fips) return std::unexpected(fips.error());
+    for (const auto& f : *fips) {
+      auto it = vip_ports.find(f.port_id);
+      if (it == vip_ports.end()) continue;
+      out.push_back({.key = {Kind::floating_ip, it->second + " " + f.floating_ip_address},
+                     .id = f.id,
+                     .origin = Origin::kubernetes_service});
+    }
+  }
+  auto volumes =
+      os::blockstorage::list_volumes(ctx_.client, {.metadata = {{"cinder.csi.openstack.org/cluster", ctx_.cluster}}});
+  if (!volumes) return std::unexpected(volumes.error());
+  for (const auto& v : *volumes) {
+    out.push_back({.key = {Kind::volume, v.name.empty() ? v.id : v.name},
+                   .id = v.id,
+                   .status = v.status,
+                   .origin = Origin::csi_volume});
+  }
+  return out;
+}
+
+void OpenStackCloud::save_evidence(const ObservedResource& failed) {
+  if (!evidence_) return;
+  std::lock_guard l(evidence_mu_);
+  auto stamp = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  std::string dir = fmt::format("evidence/{}-{}-{}", failed.key.name, failed.id, stamp.count());
+  std::string fault = fmt::format("{} {}\nstatus: {}\nfault: {}\n", kind_name(failed.key.kind), failed.key.name,
+                                  failed.status, failed.fault);
+  (void)evidence_->write(dir + "/fault.txt", fault);
+  if (failed.key.kind == Kind::server) {
+    auto console = os::compute::console_output(ctx_.client, failed.id, 500);
+    (void)evidence_->write(dir + "/console.log",
+                           console ? *console : "console log unavailable: " + console.error().what);
+  }
+}
+
+}  // namespace kstack::reconcile

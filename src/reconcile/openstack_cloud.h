@@ -1,0 +1,69 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "openstack/client.h"
+#include "reconcile/cloud.h"
+
+namespace kstack::state {
+class StateDir;
+}
+
+namespace kstack::reconcile {
+
+/// OsContext is what every kind's OpenStack seam shares: the client, the cluster and its ownership tag.
+struct OsContext {
+  openstack::Client& client;
+  std::string cluster;
+  std::string tag;  // carried by everything kstack creates: "kstack-cluster=<name>"
+
+  std::vector<std::string> tags() const { return {tag}; }
+  /// The metadata that marks a Cinder volume as the cluster's (Cinder has no tags).
+  std::map<std::string, std::string> volume_mark() const { return {{"kstack-cluster", cluster}}; }
+};
+
+/// The ownership tag of a cluster.
+std::string cluster_tag(const std::string& cluster);
+
+/// One factory per kind, each in its own os_<kind>.cc.
+std::unique_ptr<KindOps> make_keypair_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_network_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_subnet_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_router_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_router_interface_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_security_group_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_security_group_rule_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_server_group_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_port_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_load_balancer_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_floating_ip_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_volume_ops(const OsContext& ctx);
+std::unique_ptr<KindOps> make_server_ops(const OsContext& ctx);
+
+/// OpenStackCloud is the production side of the reconciler's seam: every kind through the OpenStack client.
+class OpenStackCloud : public Cloud {
+ public:
+  /// `evidence` (may be null) is where a failed server's fault and console log are saved.
+  OpenStackCloud(openstack::Client& client, std::string cluster, state::StateDir* evidence = nullptr);
+
+  KindOps& ops(Kind kind) override;
+  Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
+  void save_evidence(const ObservedResource& failed) override;
+
+ private:
+  OsContext ctx_;
+  state::StateDir* evidence_;
+  std::mutex evidence_mu_;
+  std::map<Kind, std::unique_ptr<KindOps>> kinds_;
+};
+
+/// A comma-joined list.
+std::string join_list(const std::vector<std::string>& items);
+/// The items of a comma-joined list; [] for "".
+std::vector<std::string> split_list(const std::string& text);
+
+}  // namespace kstack::reconcile

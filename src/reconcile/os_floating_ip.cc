@@ -1,0 +1,58 @@
+#include "openstack/network.h"
+#include "reconcile/openstack_cloud.h"
+
+namespace kstack::reconcile {
+
+namespace {
+
+/// FloatingIpOps: floating IPs have no name; kstack's carry theirs in the description.
+class FloatingIpOps : public KindOps {
+ public:
+  explicit FloatingIpOps(const OsContext& ctx) : ctx_(ctx) {}
+
+  Result<std::vector<ObservedResource>> list() override {
+    auto all = openstack::network::list_floating_ips(ctx_.client, {.tags = ctx_.tags()});
+    if (!all) return std::unexpected(all.error());
+    std::vector<ObservedResource> out;
+    for (const auto& f : *all) {
+      out.push_back({.key = {Kind::floating_ip, f.description},
+                     .id = f.id,
+                     .props = {{"floating_network_id", f.floating_network_id},
+                               {"port_id", f.port_id},
+                               {"address", f.floating_ip_address}}});
+    }
+    return out;
+  }
+
+  Result<ObservedResource> create(const Resource& r) override {
+    auto f =
+        openstack::network::create_floating_ip(ctx_.client, r.props.at("floating_network_id"), r.key.name, ctx_.tags());
+    if (!f) return std::unexpected(f.error());
+    ObservedResource o{.key = r.key, .id = f->id, .props = r.props};
+    o.props["address"] = f->floating_ip_address;
+    if (auto port = r.props.find("port_id"); port != r.props.end() && !port->second.empty()) {
+      auto associated = openstack::network::associate_floating_ip(ctx_.client, f->id, port->second);
+      if (!associated) return std::unexpected(associated.error());
+    }
+    return o;
+  }
+
+  Result<void> update(const ObservedResource& current, const Resource& r) override {
+    auto associated = openstack::network::associate_floating_ip(ctx_.client, current.id, r.props.at("port_id"));
+    if (!associated) return std::unexpected(associated.error());
+    return {};
+  }
+
+  Result<void> remove(const ObservedResource& current) override {
+    return openstack::network::delete_floating_ip(ctx_.client, current.id);
+  }
+
+ private:
+  OsContext ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<KindOps> make_floating_ip_ops(const OsContext& ctx) { return std::make_unique<FloatingIpOps>(ctx); }
+
+}  // namespace kstack::reconcile

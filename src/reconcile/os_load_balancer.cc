@@ -1,0 +1,128 @@
+#include <cstdlib>
+
+#include "openstack/json_util.h"
+#include "openstack/loadbalancer.h"
+#include "reconcile/openstack_cloud.h"
+
+namespace kstack::reconcile {
+
+namespace {
+
+namespace lb = openstack::loadbalancer;
+
+// The listener, pool, members and monitor live below the load balancer; a list of load balancers does not
+// show them. kstack writes what it asked for into the description, so that one list call still tells
+// whether anything differs.
+constexpr const char* kShape[] = {"listener_protocol", "listener_port", "pool_algorithm",
+                                  "member_port",       "members",       "monitor"};
+
+std::string describe(const Props& p) {
+  std::string out = "kstack";
+  for (const char* k : kShape) out += std::string("|") + (p.count(k) ? p.at(k) : "");
+  return out;
+}
+
+void read_description(const std::string& text, Props& props) {
+  std::vector<std::string> fields;
+  size_t start = 0;
+  while (true) {
+    auto bar = text.find('|', start);
+    fields.push_back(text.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+  if (fields.empty() || fields[0] != "kstack") return;
+  for (size_t i = 0; i < std::size(kShape) && i + 1 < fields.size(); ++i) props[kShape[i]] = fields[i + 1];
+}
+
+int parse_int(const std::string& s, const std::string& key, int fallback) {
+  auto at = s.find(key + "=");
+  if (at == std::string::npos) return fallback;
+  return std::atoi(s.c_str() + at + key.size() + 1);
+}
+
+/// LoadBalancerOps: the API load balancer, created fully populated in one call.
+class LoadBalancerOps : public KindOps {
+ public:
+  explicit LoadBalancerOps(const OsContext& ctx) : ctx_(ctx) {}
+
+  Result<std::vector<ObservedResource>> list() override {
+    auto all = lb::list_load_balancers(ctx_.client, {.tags = ctx_.tags()});
+    if (!all) return std::unexpected(all.error());
+    std::vector<ObservedResource> out;
+    for (const auto& l : *all) {
+      ObservedResource o{.key = {Kind::load_balancer, l.name},
+                         .id = l.id,
+                         .props = {{"vip_subnet_id", l.vip_subnet_id},
+                                   {"vip_address", l.vip_address},
+                                   {"vip_port_id", l.vip_port_id},
+                                   {"provider", l.provider}},
+                         .status = l.provisioning_status};
+      if (l.provisioning_status == "ERROR") o.fault = "operating status " + l.operating_status;
+      read_description(l.description, o.props);
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  Result<ObservedResource> create(const Resource& r) override {
+    const auto& p = r.props;
+    const int member_port = std::stoi(p.at("member_port"));
+    lb::Pool pool{
+        .name = r.key.name + "-pool", .protocol = p.at("listener_protocol"), .lb_algorithm = p.at("pool_algorithm")};
+    for (const auto& address : split_list(p.at("members"))) {
+      pool.members.push_back({.name = r.key.name + "-" + address,
+                              .address = address,
+                              .protocol_port = member_port,
+                              .subnet_id = p.at("vip_subnet_id")});
+    }
+    const auto& monitor = p.at("monitor");
+    pool.has_health_monitor = true;
+    pool.health_monitor = {.type = monitor.substr(0, monitor.find(' ')),
+                           .delay_s = parse_int(monitor, "delay", 5),
+                           .timeout_s = parse_int(monitor, "timeout", 5),
+                           .max_retries = parse_int(monitor, "max_retries", 3)};
+    lb::LoadBalancerCreate request{.name = r.key.name,
+                                   .description = describe(p),
+                                   .vip_subnet_id = p.at("vip_subnet_id"),
+                                   .provider = p.at("provider"),
+                                   .tags = ctx_.tags(),
+                                   .listeners = {{.name = r.key.name + "-api",
+                                                  .protocol = p.at("listener_protocol"),
+                                                  .protocol_port = std::stoi(p.at("listener_port")),
+                                                  .default_pool = pool}}};
+    auto body = lb::create_body(request);
+    body["loadbalancer"]["vip_address"] = p.at("vip_address");  // the address every node's certificates name
+    auto made =
+        ctx_.client.call("load-balancer", {{"load-balancer", "create load balancer", "load balancer " + r.key.name},
+                                           "POST",
+                                           "/lbaas/loadbalancers",
+                                           body,
+                                           openstack::RetryRule::create});
+    if (!made) return std::unexpected(made.error());
+    const auto& j = (*made)["loadbalancer"];
+    ObservedResource o{.key = r.key,
+                       .id = openstack::str(j, "id"),
+                       .props = r.props,
+                       .status = openstack::str(j, "provisioning_status")};
+    o.props["vip_port_id"] = openstack::str(j, "vip_port_id");
+    return o;
+  }
+
+  Result<void> update(const ObservedResource&, const Resource&) override {
+    return fail("the API load balancer is replaced, not changed in place");
+  }
+
+  Result<void> remove(const ObservedResource& current) override {
+    return lb::delete_load_balancer(ctx_.client, current.id);
+  }
+
+ private:
+  OsContext ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<KindOps> make_load_balancer_ops(const OsContext& ctx) { return std::make_unique<LoadBalancerOps>(ctx); }
+
+}  // namespace kstack::reconcile

@@ -1,0 +1,43 @@
+#include "openstack/network.h"
+#include "reconcile/openstack_cloud.h"
+
+namespace kstack::reconcile {
+
+namespace {
+
+/// NetworkOps: the cluster's private network.
+class NetworkOps : public KindOps {
+ public:
+  explicit NetworkOps(const OsContext& ctx) : ctx_(ctx) {}
+
+  Result<std::vector<ObservedResource>> list() override {
+    auto all = openstack::network::list_networks(ctx_.client, {.tags = ctx_.tags()});
+    if (!all) return std::unexpected(all.error());
+    std::vector<ObservedResource> out;
+    for (const auto& n : *all) out.push_back({.key = {Kind::network, n.name}, .id = n.id, .status = n.status});
+    return out;
+  }
+
+  Result<ObservedResource> create(const Resource& r) override {
+    auto n = openstack::network::create_network(ctx_.client, r.key.name, ctx_.tags());
+    if (!n) return std::unexpected(n.error());
+    return ObservedResource{.key = r.key, .id = n->id, .props = r.props, .status = n->status};
+  }
+
+  Result<void> update(const ObservedResource&, const Resource&) override {
+    return fail("a network cannot change in place");
+  }
+
+  Result<void> remove(const ObservedResource& current) override {
+    return openstack::network::delete_network(ctx_.client, current.id);
+  }
+
+ private:
+  OsContext ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<KindOps> make_network_ops(const OsContext& ctx) { return std::make_unique<NetworkOps>(ctx); }
+
+}  // namespace kstack::reconcile

@@ -1,0 +1,65 @@
+#include "openstack/network.h"
+#include "reconcile/desired.h"
+#include "reconcile/openstack_cloud.h"
+
+namespace kstack::reconcile {
+
+namespace {
+
+/// PortOps: one port per node with its fixed IP, made before the server.
+class PortOps : public KindOps {
+ public:
+  explicit PortOps(const OsContext& ctx) : ctx_(ctx) {}
+
+  Result<std::vector<ObservedResource>> list() override {
+    const std::string router_leg = ClusterNames::of(ctx_.cluster).router_interface;
+    auto all = openstack::network::list_ports(ctx_.client, {.tags = ctx_.tags()});
+    if (!all) return std::unexpected(all.error());
+    std::vector<ObservedResource> out;
+    for (const auto& p : *all) {
+      if (p.name == router_leg) continue;  // RouterInterfaceOps owns it
+      ObservedResource o{.key = {Kind::port, p.name},
+                         .id = p.id,
+                         .props = {{"network_id", p.network_id}, {"security_groups", join_list(p.security_group_ids)}},
+                         .status = p.status};
+      if (!p.fixed_ips.empty()) {
+        o.props["subnet_id"] = p.fixed_ips[0].subnet_id;
+        o.props["fixed_ip"] = p.fixed_ips[0].ip_address;
+      }
+      out.push_back(std::move(o));
+    }
+    return out;
+  }
+
+  Result<ObservedResource> create(const Resource& r) override {
+    openstack::network::Port request{.name = r.key.name,
+                                     .network_id = r.props.at("network_id"),
+                                     .fixed_ips = {{r.props.at("subnet_id"), r.props.at("fixed_ip")}},
+                                     .security_group_ids = split_list(r.props.at("security_groups")),
+                                     .tags = ctx_.tags()};
+    auto port = openstack::network::create_port(ctx_.client, request);
+    if (!port) return std::unexpected(port.error());
+    return ObservedResource{.key = r.key, .id = port->id, .props = r.props, .status = port->status};
+  }
+
+  Result<void> update(const ObservedResource& current, const Resource& r) override {
+    nlohmann::json body = {{"port", {{"security_groups", split_list(r.props.at("security_groups"))}}}};
+    auto done = ctx_.client.call(
+        "network", {{"network", "update port", "port " + r.key.name}, "PUT", "/ports/" + current.id, body});
+    if (!done) return std::unexpected(done.error());
+    return {};
+  }
+
+  Result<void> remove(const ObservedResource& current) override {
+    return openstack::network::delete_port(ctx_.client, current.id);
+  }
+
+ private:
+  OsContext ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<KindOps> make_port_ops(const OsContext& ctx) { return std::make_unique<PortOps>(ctx); }
+
+}  // namespace kstack::reconcile

@@ -1,0 +1,54 @@
+#include "openstack/network.h"
+#include "reconcile/openstack_cloud.h"
+
+namespace kstack::reconcile {
+
+namespace {
+
+/// RouterOps: the router whose gateway is the external network.
+class RouterOps : public KindOps {
+ public:
+  explicit RouterOps(const OsContext& ctx) : ctx_(ctx) {}
+
+  Result<std::vector<ObservedResource>> list() override {
+    auto all = openstack::network::list_routers(ctx_.client, {.tags = ctx_.tags()});
+    if (!all) return std::unexpected(all.error());
+    std::vector<ObservedResource> out;
+    for (const auto& r : *all) {
+      out.push_back({.key = {Kind::router, r.name},
+                     .id = r.id,
+                     .props = {{"external_network_id", r.external_network_id}},
+                     .status = r.status});
+    }
+    return out;
+  }
+
+  Result<ObservedResource> create(const Resource& r) override {
+    auto made =
+        openstack::network::create_router(ctx_.client, r.key.name, r.props.at("external_network_id"), ctx_.tags());
+    if (!made) return std::unexpected(made.error());
+    return ObservedResource{.key = r.key, .id = made->id, .props = r.props};
+  }
+
+  Result<void> update(const ObservedResource& current, const Resource& r) override {
+    nlohmann::json body = {
+        {"router", {{"external_gateway_info", {{"network_id", r.props.at("external_network_id")}}}}}};
+    auto done = ctx_.client.call(
+        "network", {{"network", "update router", "router " + r.key.name}, "PUT", "/routers/" + current.id, body});
+    if (!done) return std::unexpected(done.error());
+    return {};
+  }
+
+  Result<void> remove(const ObservedResource& current) override {
+    return openstack::network::delete_router(ctx_.client, current.id);
+  }
+
+ private:
+  OsContext ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<KindOps> make_router_ops(const OsContext& ctx) { return std::make_unique<RouterOps>(ctx); }
+
+}  // namespace kstack::reconcile

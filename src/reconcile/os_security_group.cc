@@ -1,0 +1,47 @@
+#include "openstack/network.h"
+#include "reconcile/openstack_cloud.h"
+
+namespace kstack::reconcile {
+
+namespace {
+
+/// SecurityGroupOps: the cluster's security groups (their rules are SecurityGroupRuleOps').
+class SecurityGroupOps : public KindOps {
+ public:
+  explicit SecurityGroupOps(const OsContext& ctx) : ctx_(ctx) {}
+
+  Result<std::vector<ObservedResource>> list() override {
+    auto all = openstack::network::list_security_groups(ctx_.client, {.tags = ctx_.tags()});
+    if (!all) return std::unexpected(all.error());
+    std::vector<ObservedResource> out;
+    for (const auto& g : *all) {
+      out.push_back({.key = {Kind::security_group, g.name}, .id = g.id, .props = {{"description", g.description}}});
+    }
+    return out;
+  }
+
+  Result<ObservedResource> create(const Resource& r) override {
+    auto g = openstack::network::create_security_group(ctx_.client, r.key.name, r.props.at("description"), ctx_.tags());
+    if (!g) return std::unexpected(g.error());
+    return ObservedResource{.key = r.key, .id = g->id, .props = r.props};
+  }
+
+  Result<void> update(const ObservedResource&, const Resource&) override {
+    return fail("a security group cannot change in place");
+  }
+
+  Result<void> remove(const ObservedResource& current) override {
+    return openstack::network::delete_security_group(ctx_.client, current.id);
+  }
+
+ private:
+  OsContext ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<KindOps> make_security_group_ops(const OsContext& ctx) {
+  return std::make_unique<SecurityGroupOps>(ctx);
+}
+
+}  // namespace kstack::reconcile

@@ -1,0 +1,50 @@
+#include "openstack/compute.h"
+#include "reconcile/openstack_cloud.h"
+
+namespace kstack::reconcile {
+
+namespace {
+
+/// ServerGroupOps: Nova server groups have no tags; the cluster owns the ones named
+/// <cluster>-masters, <cluster>-workers and <cluster>-etcds.
+class ServerGroupOps : public KindOps {
+ public:
+  explicit ServerGroupOps(const OsContext& ctx) : ctx_(ctx) {}
+
+  Result<std::vector<ObservedResource>> list() override {
+    auto all = openstack::compute::list_server_groups(ctx_.client);
+    if (!all) return std::unexpected(all.error());
+    std::vector<ObservedResource> out;
+    for (const auto& g : *all) {
+      if (g.name != ctx_.cluster + "-masters" && g.name != ctx_.cluster + "-workers" &&
+          g.name != ctx_.cluster + "-etcds") {
+        continue;
+      }
+      out.push_back({.key = {Kind::server_group, g.name}, .id = g.id, .props = {{"policy", g.policy}}});
+    }
+    return out;
+  }
+
+  Result<ObservedResource> create(const Resource& r) override {
+    auto g = openstack::compute::create_server_group(ctx_.client, r.key.name, r.props.at("policy"));
+    if (!g) return std::unexpected(g.error());
+    return ObservedResource{.key = r.key, .id = g->id, .props = r.props};
+  }
+
+  Result<void> update(const ObservedResource&, const Resource&) override {
+    return fail("a server group cannot change in place");
+  }
+
+  Result<void> remove(const ObservedResource& current) override {
+    return openstack::compute::delete_server_group(ctx_.client, current.id);
+  }
+
+ private:
+  OsContext ctx_;
+};
+
+}  // namespace
+
+std::unique_ptr<KindOps> make_server_group_ops(const OsContext& ctx) { return std::make_unique<ServerGroupOps>(ctx); }
+
+}  // namespace kstack::reconcile

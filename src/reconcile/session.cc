@@ -1,0 +1,294 @@
+#include "reconcile/session.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
+
+#include "bootstrap/render.h"
+#include "bootstrap/secrets.h"
+#include "openstack/blockstorage.h"
+#include "openstack/compute.h"
+#include "openstack/image.h"
+#include "openstack/network.h"
+#include "pki/cluster_pki.h"
+#include "spec/load.h"
+
+namespace kstack::reconcile {
+
+namespace os = kstack::openstack;
+
+namespace {
+
+const spec::NodePool& pool_of(const spec::ClusterSpec& spec, model::Role role) {
+  switch (role) {
+    case model::Role::bastion:
+      return spec.bastion;
+    case model::Role::master:
+      return spec.masters;
+    case model::Role::etcd:
+      return spec.etcd;
+    case model::Role::worker:
+      return spec.workers;
+  }
+  return spec.workers;
+}
+
+// The flavor a pool asks for: by name, or the smallest that fits its vCPU/RAM/disk.
+std::optional<os::compute::Flavor> choose_flavor(const std::vector<os::compute::Flavor>& flavors,
+                                                 const spec::FlavorSpec& want) {
+  std::optional<os::compute::Flavor> best;
+  for (const auto& f : flavors) {
+    if (!want.name.empty()) {
+      if (f.name == want.name) return f;
+      continue;
+    }
+    if (f.vcpus < want.vcpus || f.ram_mb < want.ram_mb || f.disk_gb < want.disk_gb) continue;
+    auto size = [](const os::compute::Flavor& x) { return std::tuple(x.vcpus, x.ram_mb, x.disk_gb, x.name); };
+    if (!best || size(f) < size(*best)) best = f;
+  }
+  return best;
+}
+
+std::string describe(const spec::FlavorSpec& f) {
+  if (!f.name.empty()) return f.name;
+  return fmt::format("{} vCPU / {} MB RAM / {} GB disk", f.vcpus, f.ram_mb, f.disk_gb);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
+  auto spec = spec::load_file(options.spec_file);
+  if (!spec) {
+    Error e = spec.error().front();
+    if (spec.error().size() > 1)
+      e.hint = fmt::format("and {} more errors: run kstack validate", spec.error().size() - 1);
+    return std::unexpected(e);
+  }
+  auto model = model::build_model(*spec);
+  if (!model) return std::unexpected(model.error());
+  std::unique_ptr<Session> s(new Session());
+  s->spec_ = *spec;
+  s->model_ = *model;
+  auto path = options.state_dir.empty() ? state::default_state_dir(options.spec_file, spec->name)
+                                        : std::filesystem::path(options.state_dir);
+  auto state = state::StateDir::open(path);
+  if (!state) return std::unexpected(state.error());
+  s->state_.emplace(std::move(*state));
+  auto cloud = os::resolve_cloud(options.os_cloud.empty() ? spec->cloud : options.os_cloud);
+  if (!cloud) return std::unexpected(cloud.error());
+  if (!spec->region.empty()) cloud->region = spec->region;
+  s->cloud_config_ = *cloud;
+  auto client = os::Client::connect(*cloud);
+  if (!client) return std::unexpected(client.error());
+  s->client_ = std::move(*client);
+  s->cloud_ = std::make_unique<OpenStackCloud>(*s->client_, spec->name, &*s->state_);
+  return s;
+}
+
+Result<CloudFacts> Session::facts() {
+  if (facts_) return *facts_;
+  auto found = preflight(nullptr);
+  if (!found) return std::unexpected(found.error());
+  if (!found->empty()) {
+    return fail("the cloud lacks what the spec needs", spec_.name, "\n" + render_shortfalls(*found));
+  }
+  return *facts_;
+}
+
+Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
+  std::vector<Shortfall> short_;
+  CloudFacts f;
+  auto images = os::image::find_by_name(*client_, spec_.image);
+  if (!images) return std::unexpected(images.error());
+  if (images->empty()) {
+    short_.push_back({"image " + spec_.image, "1", "0", "upload it, or name another image in the spec"});
+  } else {
+    f.image_id = images->front().id;
+  }
+  auto flavors = os::compute::list_flavors(*client_);
+  if (!flavors) return std::unexpected(flavors.error());
+  std::map<std::string, os::compute::Flavor> by_id;
+  for (auto role : {model::Role::bastion, model::Role::master, model::Role::etcd, model::Role::worker}) {
+    if (model_.with_role(role).empty()) continue;
+    const auto& want = pool_of(spec_, role).flavor;
+    auto chosen = choose_flavor(*flavors, want);
+    if (!chosen) {
+      short_.push_back({fmt::format("flavor for the {} nodes", model::role_name(role)), describe(want), "none",
+                        "name an existing flavor (openstack flavor list)"});
+      continue;
+    }
+    f.flavor_ids[role] = chosen->id;
+    by_id[chosen->id] = *chosen;
+  }
+  auto external = os::network::find_external_network(*client_, spec_.network.external_network);
+  if (!external) {
+    short_.push_back({"external network " + spec_.network.external_network, "1", "0", external.error().what});
+  } else {
+    f.external_network_id = external->id;
+  }
+  if (!model_.api_vip.empty()) {
+    auto catalog = client_->catalog();
+    bool octavia = std::any_of(catalog.begin(), catalog.end(), [](const auto& s) { return s.type == "load-balancer"; });
+    if (!octavia) {
+      short_.push_back({"Octavia (load-balancer) in the catalog", "1", "0",
+                        "set api_load_balancer.enabled: false for a single API server"});
+    }
+  }
+  if (plan) {
+    // What the creations of the plan consume, against what the project has left.
+    int servers = 0, cores = 0, ram = 0, volumes = 0, gigabytes = 0, ports = 0, fips = 0, groups = 0, rules = 0;
+    for (const auto& a : plan->actions) {
+      if (a.op != Op::create) continue;
+      switch (a.key.kind) {
+        case Kind::server: {
+          ++servers;
+          auto it = by_id.find(a.desired->props.at("flavor_id"));
+          if (it != by_id.end()) {
+            cores += it->second.vcpus;
+            ram += it->second.ram_mb;
+          }
+          break;
+        }
+        case Kind::volume:
+          ++volumes;
+          gigabytes += std::stoi(a.desired->props.at("size_gb"));
+          break;
+        case Kind::port:
+        case Kind::router_interface:
+          ++ports;
+          break;
+        case Kind::floating_ip:
+          ++fips;
+          break;
+        case Kind::security_group:
+          ++groups;
+          break;
+        case Kind::security_group_rule:
+          ++rules;
+          break;
+        default:
+          break;
+      }
+    }
+    auto check = [&](const std::string& what, int need, int limit, int used) {
+      if (need == 0 || limit < 0) return;
+      int left = std::max(0, limit - used);
+      if (need > left) {
+        short_.push_back({"quota " + what, std::to_string(need),
+                          fmt::format("{} left ({} of {} used)", left, used, limit),
+                          fmt::format("short by {}: raise the project's quota or shrink the spec", need - left)});
+      }
+    };
+    auto compute = os::compute::limits(*client_);
+    if (!compute) return std::unexpected(compute.error());
+    check("instances", servers, compute->max_instances, compute->used_instances);
+    check("cores", cores, compute->max_cores, compute->used_cores);
+    check("RAM (MB)", ram, compute->max_ram_mb, compute->used_ram_mb);
+    auto block = os::blockstorage::limits(*client_);
+    if (!block) return std::unexpected(block.error());
+    check("volumes", volumes, block->max_volumes, block->used_volumes);
+    check("gigabytes", gigabytes, block->max_gigabytes, block->used_gigabytes);
+    auto net = os::network::quota_details(*client_, client_->project_id());
+    if (!net) return std::unexpected(net.error());
+    auto q = [&](const char* name, int need) {
+      auto it = net->find(name);
+      if (it != net->end()) check(name, need, it->second.limit, it->second.used + it->second.reserved);
+    };
+    q("port", ports);
+    q("floatingip", fips);
+    q("security_group", groups);
+    q("security_group_rule", rules);
+  }
+  if (short_.empty() || !facts_) facts_ = f;
+  return short_;
+}
+
+Result<std::vector<Resource>> Session::desired(const ObservedState& observed) {
+  auto f = facts();
+  if (!f) return std::unexpected(f.error());
+  const auto names = ClusterNames::of(spec_.name);
+  bootstrap::RenderOptions options;
+  options.floating_network_id = f->external_network_id;
+  for (const auto& r : observed.resources) {
+    if (r.origin != Origin::kstack) continue;
+    if (r.key.kind == Kind::volume && r.key.name.ends_with("-data")) {
+      options.volume_ids[r.key.name.substr(0, r.key.name.size() - 5)] = r.id;
+    }
+    if (r.key == Key{Kind::subnet, names.subnet}) options.subnet_id = r.id;
+    if (r.key == Key{Kind::floating_ip, names.api_floating_ip} && r.props.count("address")) {
+      options.api_floating_ip = r.props.at("address");
+    }
+  }
+  const auto& c = cloud_config_;
+  options.cloud = {.auth_url = c.auth_url,
+                   .region = c.region,
+                   .application_credential_id = c.application_credential_id,
+                   .application_credential_secret = c.application_credential_secret,
+                   .username = c.username,
+                   .password = c.password,
+                   .user_domain_name = c.user_domain_name,
+                   .project_id = client_->project_id()};
+  auto pki = pki::ensure_pki(*state_, bootstrap::pki_inputs(spec_, model_, options.api_floating_ip));
+  if (!pki) return std::unexpected(pki.error());
+  auto secrets = bootstrap::ensure_secrets(*state_);
+  if (!secrets) return std::unexpected(secrets.error());
+  auto nodes = bootstrap::render_cluster(spec_, model_, *pki, *secrets, options);
+  if (!nodes) return std::unexpected(nodes.error());
+  CloudFacts facts = *f;
+  for (const auto& n : *nodes) facts.user_data[n.name] = n.user_data;
+  return desired_resources(spec_, model_, facts);
+}
+
+Result<Session::ApplyOutcome> Session::apply(const PlanOptions& plan_options, const ExecutorOptions& exec_options,
+                                             const std::function<bool(const Plan&)>& confirm, Cloud* through) {
+  Cloud& cloud = through ? *through : *cloud_;
+  ApplyOutcome outcome;
+  // Two passes: everything but the servers, then the servers, whose user-data names the volumes' ids and
+  // the API's floating IP that the first pass made.
+  for (int pass = 0; pass < 2; ++pass) {
+    auto observed = observe(cloud);
+    if (!observed) return std::unexpected(observed.error());
+    outcome.api_calls_observe += observed->list_calls;
+    auto want = desired(*observed);
+    if (!want) return std::unexpected(want.error());
+    auto plan = make_plan(*want, *observed, plan_options);
+    if (!plan) return std::unexpected(plan.error());
+    if (pass == 0) {
+      if (!plan->empty()) {
+        auto shortfalls = preflight(&*plan);
+        if (!shortfalls) return std::unexpected(shortfalls.error());
+        if (!shortfalls->empty()) {
+          return fail("pre-flight: the project cannot hold this cluster; nothing was created", spec_.name,
+                      "\n" + render_shortfalls(*shortfalls));
+        }
+      }
+      outcome.plan = *plan;
+      if (confirm && !confirm(*plan)) return outcome;
+      if (plan->empty()) return outcome;  // a no-op apply costs one observation
+      std::erase_if(plan->actions, [](const Action& a) { return a.key.kind == Kind::server && a.op != Op::remove; });
+    }
+    if (plan->empty()) continue;
+    auto result = execute(*plan, *observed, cloud, exec_options);
+    outcome.result.created += result.created;
+    outcome.result.updated += result.updated;
+    outcome.result.deleted += result.deleted;
+    outcome.result.skipped += result.skipped;
+    outcome.result.interrupted = outcome.result.interrupted || result.interrupted;
+    for (auto& e : result.errors) outcome.result.errors.push_back(std::move(e));
+    outcome.result.resources = std::move(result.resources);
+    if (!result.ok()) break;
+  }
+  return outcome;
+}
+
+std::string render_shortfalls(const std::vector<Shortfall>& shortfalls) {
+  std::string out = fmt::format("  {:<40} {:>24} {:>28}\n", "WHAT", "NEED", "HAVE");
+  for (const auto& s : shortfalls) {
+    out += fmt::format("  {:<40} {:>24} {:>28}\n", s.what, s.need, s.have);
+    if (!s.hint.empty()) out += fmt::format("      {}\n", s.hint);
+  }
+  return out;
+}
+
+}  // namespace kstack::reconcile

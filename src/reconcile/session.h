@@ -1,0 +1,82 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/cluster_model.h"
+#include "openstack/client.h"
+#include "reconcile/desired.h"
+#include "reconcile/executor.h"
+#include "reconcile/openstack_cloud.h"
+#include "reconcile/plan.h"
+#include "spec/cluster_spec.h"
+#include "state/state_dir.h"
+
+namespace kstack::reconcile {
+
+/// SessionOptions are what every cloud command is given: the spec, where its state lives, which cloud.
+struct SessionOptions {
+  std::string spec_file;
+  std::string state_dir;  // empty: .kstack/<cluster>/ beside the spec
+  std::string os_cloud;   // empty: the spec's cloud, else OS_CLOUD, else OS_*
+};
+
+/// Shortfall is one pre-flight finding: what is missing or short, and by how much.
+struct Shortfall {
+  std::string what;  // "flavor m1.huge", "quota instances"
+  std::string need;  // "1", "28 GB"
+  std::string have;  // "0 left"
+  std::string hint;
+};
+
+/// Session is one command's connection of a spec to a cloud: the spec, its model, the locked state
+/// directory, the client and the seam. It computes the desired resources, including each node's
+/// user-data rendered with the ids the cloud gave (volumes, subnet, floating IP).
+class Session {
+ public:
+  static Result<std::unique_ptr<Session>> open(const SessionOptions& options);
+
+  /// Resolves image, flavors and the external network and checks Octavia and the quotas against `plan`'s
+  /// creations. The shortfalls, all at once; empty when everything fits.
+  Result<std::vector<Shortfall>> preflight(const Plan* plan = nullptr);
+
+  /// The desired resources with user-data rendered against what `observed` shows.
+  Result<std::vector<Resource>> desired(const ObservedState& observed);
+
+  /// Observes, plans, and (unless `dry_run`) executes; servers only once everything their user-data
+  /// names exists. `on_plan` sees each plan before it runs.
+  struct ApplyOutcome {
+    Plan plan;  // the first plan (what `kstack plan` would have shown, apart from user-data ids)
+    ApplyResult result;
+    int api_calls_observe = 0;
+  };
+  /// `through` (default: the session's cloud) lets a caller count or observe the calls.
+  Result<ApplyOutcome> apply(const PlanOptions& plan_options, const ExecutorOptions& exec_options,
+                             const std::function<bool(const Plan&)>& confirm, Cloud* through = nullptr);
+
+  const spec::ClusterSpec& spec() const { return spec_; }
+  const model::ClusterModel& model() const { return model_; }
+  Cloud& cloud() { return *cloud_; }
+  state::StateDir& state() { return *state_; }
+  openstack::Client& client() { return *client_; }
+
+ private:
+  Session() = default;
+  Result<CloudFacts> facts();
+
+  spec::ClusterSpec spec_;
+  model::ClusterModel model_;
+  std::optional<state::StateDir> state_;
+  std::unique_ptr<openstack::Client> client_;
+  std::unique_ptr<OpenStackCloud> cloud_;
+  std::optional<CloudFacts> facts_;
+  openstack::CloudConfig cloud_config_;
+};
+
+/// Renders the shortfalls as a table: WHAT, NEED, HAVE.
+std::string render_shortfalls(const std::vector<Shortfall>& shortfalls);
+
+}  // namespace kstack::reconcile
