@@ -8,7 +8,7 @@ TEMPLATE_VARS='${STATE} ${ETC} ${LOG} ${LOG_FILE} ${HOST_IP} ${REGION} ${RABBIT_
 ${KEYSTONE_URL} ${SERVICE_USER} ${SERVICE_PASSWORD} ${NOVA_HOST}
 ${DB_KEYSTONE} ${DB_GLANCE} ${DB_PLACEMENT} ${DB_NOVA} ${DB_NOVA_API} ${DB_NEUTRON}
 ${DB_CINDER} ${DB_OCTAVIA} ${OCTAVIA_CA_PASSPHRASE} ${OCTAVIA_CERT_PASSPHRASE}
-${PORT} ${NAME} ${WSGI_FILE} ${PYARGV} ${PYTHONPATH} ${ENV_LINES}'
+${PORT} ${NAME} ${PROCESSES} ${THREADS} ${WSGI_FILE} ${PYARGV} ${PYTHONPATH} ${ENV_LINES}'
 
 # render OUT TEMPLATE... : concatenates the templates, filled in, into OUT.
 render() {
@@ -36,7 +36,7 @@ uwsgi_ini() {
   shift 4
   local lines="" e
   for e in "$@"; do lines+="env = $e"$'\n'; done
-  NAME=$name PORT=$port WSGI_FILE=$wsgi PYARGV=$pyargv ENV_LINES=$lines \
+  NAME=$name PORT=$port WSGI_FILE=$wsgi PROCESSES=${PROCESSES:-1} THREADS=${THREADS:-4} PYARGV=$pyargv ENV_LINES=$lines \
     render "$ETC/$name/uwsgi.ini" uwsgi.ini.in
 }
 
@@ -74,7 +74,10 @@ render_all() {
   NOVA_HOST=devcloud LOG_FILE=$LOG/nova-api.log \
     service_conf nova-api nova "$ETC/nova/nova.conf" nova.conf.in
   cp /etc/nova/api-paste.ini "$ETC/nova/"
-  uwsgi_ini nova-api 8774 /usr/bin/nova-api-wsgi "" "OS_NOVA_CONFIG_DIR=$ETC/nova"
+  # Nova's API runs eventlet code (scatter-gather over cells) that deadlocks
+  # with more than one thread per process ("cannot switch to a different
+  # thread"); two single-threaded processes instead.
+  PROCESSES=2 THREADS=1 uwsgi_ini nova-api 8774 /usr/bin/nova-api-wsgi "" "OS_NOVA_CONFIG_DIR=$ETC/nova"
   for i in conductor scheduler; do
     NOVA_HOST=devcloud LOG_FILE=$LOG/nova-$i.log \
       service_conf "nova-$i" nova "$ETC/nova/nova-$i.conf" nova.conf.in
