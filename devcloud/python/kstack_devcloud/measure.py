@@ -19,7 +19,9 @@ PATHS = {
     "network": "/v2.0/networks",
     "image": "/v2/images",
     "volumev3": "/volumes",
-    "placement": "/resource_providers",
+    # Placement's lists are admin-only; its root document is the cheapest
+    # GET a member may make.
+    "placement": "/",
     "load-balancer": "/v2/lbaas/loadbalancers",
 }
 
@@ -83,8 +85,12 @@ def main():
         if path is None or not urls:
             continue
         url = urls[0].rstrip("/") + path
-        get_ms(url, token)  # warm-up
-        samples = [get_ms(url, token) for _ in range(args.count)]
+        try:
+            get_ms(url, token)  # warm-up
+            samples = [get_ms(url, token) for _ in range(args.count)]
+        except OSError as e:
+            print(f"  {service['type']:<14} failed: {e}  {url}")
+            continue
         print(f"  {service['type']:<14} {statistics.median(samples):7.1f} ms  {url}")
     return 0
 
