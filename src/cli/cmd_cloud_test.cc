@@ -1,0 +1,73 @@
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace kstack::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// CloudRun is what one run of the real kstack binary printed, both streams together.
+struct CloudRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+/// A scratch directory with a spec and a clouds.yaml whose Keystone does not answer.
+class CloudCommand : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("kstack_cloud_test_" + std::to_string(::getpid()) + "_" +
+                                        testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_ / "home");
+    std::ofstream(dir_ / "clouds.yaml") << "clouds:\n  nowhere:\n    auth:\n"
+                                           "      auth_url: http://127.0.0.1:1/v3\n"
+                                           "      username: demo\n      password: very-secret-pw-42\n"
+                                           "      project_name: demo\n      user_domain_name: Default\n"
+                                           "      project_domain_name: Default\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CloudRun kstack(const std::string& args) {
+    const std::string cmd = "cd '" + dir_.string() + "' && env -u OS_CLOUD -u OS_AUTH_URL HOME='" +
+                            (dir_ / "home").string() + "' OS_CLIENT_CONFIG_FILE='" + (dir_ / "clouds.yaml").string() +
+                            "' '" KSTACK_BINARY "' " + args + " >'" + (dir_ / "out").string() + "' 2>&1";
+    const int status = std::system(cmd.c_str());
+    std::ifstream in(dir_ / "out");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ss.str()};
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CloudCommand, MissingSpecIsInvalidInput) {
+  CloudRun r = kstack("cloud check -f no-such.yaml");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
+TEST_F(CloudCommand, UnknownCloudFailsWithAHint) {
+  ASSERT_EQ(kstack("init --topology single --name demo > cluster.yaml").exit_code, 0);
+  CloudRun r = kstack("cloud check -f cluster.yaml --os-cloud elsewhere");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("cloud 'elsewhere' is not defined"), std::string::npos) << r.output;
+}
+
+TEST_F(CloudCommand, UnreachableKeystoneFailsAndDebugShowsNoPassword) {
+  ASSERT_EQ(kstack("init --topology single --name demo > cluster.yaml").exit_code, 0);
+  CloudRun r = kstack("--debug cloud check -f cluster.yaml --os-cloud nowhere");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("authenticate failed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("-> POST http://127.0.0.1:1/v3/auth/tokens"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("very-secret-pw-42"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace kstack::cli
