@@ -27,8 +27,9 @@ std::string spec_for(const fs::path& dir, const std::string& name, int workers) 
   yaml = std::regex_replace(yaml, std::regex("\nname: kstack"), "\nname: " + name);
   yaml = std::regex_replace(yaml, std::regex("cloud: \"\""), "cloud: devcloud");
   yaml = std::regex_replace(yaml, std::regex("ssh_public_key_file: \"[^\"]*\"\n"), "");
-  yaml = std::regex_replace(yaml, std::regex("ssh_public_key: \"\""),
-                            "ssh_public_key: \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0c2tzdGFja2JlbmNoa2V5 b@k\"");
+  yaml = std::regex_replace(
+      yaml, std::regex("ssh_public_key: \"\""),
+      "ssh_public_key: \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDwYl2vUhz2gyWKccZq3w4c8eUgTZVz14tA3vELP6U1I it@kstack\"");
   yaml = std::regex_replace(yaml, std::regex("workers:  # run the workloads[^\n]*\n    count: 3"),
                             "workers:  # run the workloads\n    count: " + std::to_string(workers));
   auto path = dir / (name + ".yaml");

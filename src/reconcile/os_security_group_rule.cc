@@ -57,7 +57,17 @@ class SecurityGroupRuleOps : public KindOps {
                                                   .remote_ip_prefix = p.at("remote_ip_prefix"),
                                                   .remote_group_id = p.at("remote_group_id")};
     auto made = openstack::network::create_security_group_rule(ctx_.client, request);
-    if (!made) return std::unexpected(made.error());
+    if (!made) {
+      // Neutron gives every new group its default egress rules itself; such a rule is adopted, not an error.
+      const std::string marker = "Rule id is ";
+      const auto& what = made.error().what;
+      auto at = what.find(marker);
+      if (made.error().http_status != 409 || at == std::string::npos) return std::unexpected(made.error());
+      std::string id = what.substr(at + marker.size());
+      while (!id.empty() && (id.back() == '.' || id.back() == ' ')) id.pop_back();
+      id = id.substr(0, id.find_first_of(" ."));
+      return ObservedResource{.key = r.key, .id = id, .props = r.props};
+    }
     return ObservedResource{.key = r.key, .id = made->id, .props = r.props};
   }
 

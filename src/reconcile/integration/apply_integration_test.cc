@@ -43,9 +43,9 @@ class DevCloudCluster : public ::testing::Test {
     yaml = std::regex_replace(yaml, std::regex("\nname: kstack"), "\nname: " + name_);
     yaml = std::regex_replace(yaml, std::regex("cloud: \"\""), "cloud: devcloud");
     yaml = std::regex_replace(yaml, std::regex("ssh_public_key_file: \"[^\"]*\"\n"), "");
-    yaml = std::regex_replace(
-        yaml, std::regex("ssh_public_key: \"\""),
-        "ssh_public_key: \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0c2tzdGFja2l0ZXN0a2V5 it@kstack\"");
+    yaml = std::regex_replace(yaml, std::regex("ssh_public_key: \"\""),
+                              "ssh_public_key: \"ssh-ed25519 "
+                              "AAAAC3NzaC1lZDI1NTE5AAAAIDwYl2vUhz2gyWKccZq3w4c8eUgTZVz14tA3vELP6U1I it@kstack\"");
     yaml = std::regex_replace(yaml, std::regex("masters:  # control plane[^\n]*\n    count: 3"),
                               "masters:  # control plane\n    count: " + std::to_string(masters));
     yaml = std::regex_replace(yaml, std::regex("workers:  # run the workloads[^\n]*\n    count: 3"),
@@ -80,7 +80,7 @@ class DevCloudCluster : public ::testing::Test {
   std::string name_;
 };
 
-ExecutorOptions fast() { return {.parallelism = 8, .poll_interval = std::chrono::milliseconds(500)}; }
+ExecutorOptions fast() { return {.parallelism = 2, .poll_interval = std::chrono::milliseconds(500)}; }
 
 TEST_F(DevCloudCluster, ApplyHaThenPlanIsEmptyNoOpApplyThenDestroyLeavesNothing) {
   auto spec = write_spec(3, 3);
