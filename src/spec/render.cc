@@ -83,12 +83,15 @@ std::string yaml_scalar(std::string_view text) {
   if (plain) return std::string(text);
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
+    auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);  // YAML forbids raw control characters
+    } else {
+      out += c;
     }
-    out += c;
   }
   return out + "\"";
 }
