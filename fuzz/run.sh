@@ -36,6 +36,17 @@ echo "$mode" >"$build/obj/mode"
 
 # Build: one object per source, compiled only when the source or a header is newer.
 sources=("$root"/src/spec/*.cc "$root/src/util/error.cc" "$root/fuzz/spec_fuzz.cc")
+# The plugin mode links AFL++'s libFuzzer-compatible driver (persistent mode, input in shared memory).
+# The classic mode has no persistent-mode runtime for that driver: it links the corpus replay main and
+# afl-fuzz passes each input as a file (@@), one fork per execution.
+if [ "$mode" = GCC_PLUGIN ]; then
+  link_extra=("$driver")
+  target_args=()
+else
+  sources+=("$root/fuzz/replay_main.cc")
+  link_extra=()
+  target_args=("@@")
+fi
 objects=()
 newest_header=$(ls -t "$root"/src/spec/*.h "$root"/src/util/*.h | head -1)
 export AFL_CC_COMPILER=$mode AFL_USE_ASAN=1 AFL_USE_UBSAN=1 AFL_QUIET=1
@@ -47,7 +58,7 @@ for src in "${sources[@]}"; do
     afl-c++ -std=c++23 -O1 -g -fno-omit-frame-pointer -I"$root/src" -c "$src" -o "$obj"
   fi
 done
-afl-c++ -o "$build/spec_fuzz" "${objects[@]}" "$driver" -lyaml-cpp -lfmt
+afl-c++ -o "$build/spec_fuzz" "${objects[@]}" "${link_extra[@]}" -lyaml-cpp -lfmt
 echo "fuzz: built $build/spec_fuzz (afl-c++, AFL_CC_COMPILER=$mode, ASan + UBSan)"
 
 # Seeds: every non-empty corpus file (AFL++ skips empty ones with a warning).
@@ -62,7 +73,7 @@ export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AF
 export ASAN_OPTIONS=abort_on_error=1:symbolize=0:detect_leaks=0:allocator_may_return_null=1
 export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 afl-fuzz -i "$build/seeds" -o "$build/findings" -x "$root/fuzz/spec.dict" -m none -t 2000 -V "$seconds" \
-  -- "$build/spec_fuzz" >"$build/afl-fuzz.log" 2>&1 || {
+  -- "$build/spec_fuzz" "${target_args[@]}" >"$build/afl-fuzz.log" 2>&1 || {
   echo "fuzz: afl-fuzz failed; the end of its log:" >&2
   tail -30 "$build/afl-fuzz.log" >&2
   exit 1
