@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     auto& s = **session;
-    ExecutorOptions exec{.parallelism = 16, .poll_interval = std::chrono::milliseconds(500)};
+    ExecutorOptions exec{.parallelism = 2, .poll_interval = std::chrono::milliseconds(500)};
     CountingCloud counted(s.cloud());
     auto start = std::chrono::steady_clock::now();
     auto applied = s.apply({}, exec, nullptr, &counted);
