@@ -49,15 +49,15 @@ class RenderCommand : public testing::Test {
 };
 
 TEST_F(RenderCommand, WritesEveryNodesTreeAndKeepsThePkiBesideTheSpec) {
-  RenderRun r = kstack("render -f cluster.yaml -o out");
+  RenderRun r = kstack("render -f cluster.yaml -o tree");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* node : {"demo-bastion", "demo-master-1", "demo-master-3", "demo-worker-1", "demo-worker-3"}) {
-    EXPECT_TRUE(fs::exists(dir_ / "out" / node / "user-data")) << node;
+    EXPECT_TRUE(fs::exists(dir_ / "tree" / node / "user-data")) << node;
     EXPECT_NE(r.out.find(node), std::string::npos) << r.out;
   }
-  EXPECT_TRUE(fs::exists(dir_ / "out/demo-master-1/files/etc/kubernetes/manifests/kube-apiserver.yaml"));
-  EXPECT_TRUE(fs::exists(dir_ / "out/demo-worker-1/files/var/lib/kubelet/config.yaml"));
-  EXPECT_FALSE(fs::exists(dir_ / "out/demo-worker-1/files/etc/kubernetes/pki/ca.key"));
+  EXPECT_TRUE(fs::exists(dir_ / "tree/demo-master-1/files/etc/kubernetes/manifests/kube-apiserver.yaml"));
+  EXPECT_TRUE(fs::exists(dir_ / "tree/demo-worker-1/files/var/lib/kubelet/config.yaml"));
+  EXPECT_FALSE(fs::exists(dir_ / "tree/demo-worker-1/files/etc/kubernetes/pki/ca.key"));
   EXPECT_TRUE(fs::exists(dir_ / ".kstack/demo/pki"));
   EXPECT_NE(r.out.find("rendered 7 nodes"), std::string::npos) << r.out;
 }
@@ -74,10 +74,10 @@ TEST_F(RenderCommand, SameStateDirectoryGivesTheSameUserData) {
 
 TEST_F(RenderCommand, InvalidSpecExitsTwo) {
   std::ofstream(dir_ / "bad.yaml") << "name: demo\nnode_pools:\n  masters: {count: 2}\n";
-  RenderRun r = kstack("render -f bad.yaml -o out");
+  RenderRun r = kstack("render -f bad.yaml -o tree");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("bad.yaml:3"), std::string::npos) << r.err;
-  EXPECT_FALSE(fs::exists(dir_ / "out"));
+  EXPECT_FALSE(fs::exists(dir_ / "tree"));
 }
 
 }  // namespace
