@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Runs every kstack test: installs what they need, builds kstack twice (plain,
 # and with AddressSanitizer + UndefinedBehaviorSanitizer), runs the unit tests
-# on both, checks the formatting, fuzzes the spec parser for a bounded time,
-# then starts the dev cloud and runs the integration tests against it.
+# on both and the system tests (real openssl, etcd, kubectl, cloud-init,
+# ShellCheck, TypeScript) on the plain build, checks the formatting, fuzzes
+# the spec parser for a bounded time, then starts the dev cloud and runs the
+# integration tests against it, and stops it again whatever happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 jobs=$(nproc)
+fuzz_seconds=${KSTACK_FUZZ_SECONDS:-60}
 
 step "dependencies"
 scripts/install-deps.sh
+tests/manifest_check/install.sh
+devcloud/install
 
 step "build"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -18,6 +23,9 @@ cmake --build build -j "$jobs"
 
 step "unit tests"
 ctest --test-dir build -L unit --output-on-failure -j "$jobs"
+
+step "system tests (real tools)"
+ctest --test-dir build -L system --output-on-failure
 
 step "build with ASan + UBSan"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKSTACK_SANITIZE=ON >/dev/null
@@ -29,3 +37,18 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 step "formatting"
 scripts/check-format.sh
+
+step "fuzzing the spec parser for ${fuzz_seconds}s"
+fuzz/run.sh "$fuzz_seconds"
+
+step "dev cloud up"
+started_cloud=0
+if ! devcloud/status >/dev/null 2>&1; then
+  started_cloud=1
+  trap 'step "dev cloud down"; devcloud/down' EXIT
+fi
+devcloud/up
+
+step "integration tests against the dev cloud"
+ctest --test-dir build -L integration --output-on-failure
+[ "$started_cloud" -eq 1 ] || echo "(the dev cloud was already running and is left running)"
