@@ -82,7 +82,7 @@ TEST_F(ValidateCommand, InvalidSpecExitsTwoWithEveryErrorOnStderr) {
   EXPECT_TRUE(r.out.empty()) << r.out;
   EXPECT_EQ(
       r.err,
-      "cluster.yaml:3:21: node_pools.masters.count: found 2; allowed: 1, 3 or 5\n"
+      "cluster.yaml:3:20: node_pools.masters.count: found 2; allowed: 1, 3 or 5\n"
       "  hint: etcd needs an odd number of members to keep a quorum\n"
       "cluster.yaml:4:3: node_pools.wrokers: found unknown field \"wrokers\"; allowed: masters, workers, bastion, "
       "etcd\n"
