@@ -10,14 +10,21 @@ packages=(
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format libclang-rt-dev afl++
-  etcd-server etcd-client iproute2 shellcheck cloud-init
-  python3 nodejs
+  etcd-server etcd-client iproute2 shellcheck cloud-init zlib1g-dev gzip
+  python3
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+
+# Node.js with npm runs the manifest type checks; a machine that already has
+# both (e.g. from another repository) keeps them, otherwise Debian's.
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
+# kubectl loads the generated kubeconfigs in the tests; Debian's client is
+# enough for that when no other kubectl is installed.
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
