@@ -34,6 +34,13 @@ class CloudCommand : public testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
+  // kstack() sends both streams to a file of its own, so the spec is written from init's output.
+  void write_spec() {
+    CloudRun init = kstack("init --topology single --name demo");
+    ASSERT_EQ(init.exit_code, 0) << init.output;
+    std::ofstream(dir_ / "cluster.yaml") << init.output;
+  }
+
   CloudRun kstack(const std::string& args) {
     const std::string cmd = "cd '" + dir_.string() + "' && env -u OS_CLOUD -u OS_AUTH_URL HOME='" +
                             (dir_ / "home").string() + "' OS_CLIENT_CONFIG_FILE='" + (dir_ / "clouds.yaml").string() +
@@ -54,14 +61,14 @@ TEST_F(CloudCommand, MissingSpecIsInvalidInput) {
 }
 
 TEST_F(CloudCommand, UnknownCloudFailsWithAHint) {
-  ASSERT_EQ(kstack("init --topology single --name demo > cluster.yaml").exit_code, 0);
+  write_spec();
   CloudRun r = kstack("cloud check -f cluster.yaml --os-cloud elsewhere");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("cloud 'elsewhere' is not defined"), std::string::npos) << r.output;
 }
 
 TEST_F(CloudCommand, UnreachableKeystoneFailsAndDebugShowsNoPassword) {
-  ASSERT_EQ(kstack("init --topology single --name demo > cluster.yaml").exit_code, 0);
+  write_spec();
   CloudRun r = kstack("--debug cloud check -f cluster.yaml --os-cloud nowhere");
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("authenticate failed"), std::string::npos) << r.output;

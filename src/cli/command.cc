@@ -14,7 +14,8 @@ std::vector<CommandRegistration>& command_registry() {
 void build_app(CLI::App& app, Context& ctx) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "kstack 0.1.0");
-  app.add_flag("--debug", ctx.debug, "Log every step, and every API request and response with secrets masked");
+  app.add_flag("--debug", ctx.debug, "Log every step, and every API request and response with secrets masked")
+      ->each([](const std::string&) { spdlog::set_level(spdlog::level::debug); });
   app.footer("Exit codes: 0 success, 1 failure, 2 invalid input or usage, 130 interrupted.");
   auto& registry = command_registry();
   std::sort(registry.begin(), registry.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
