@@ -42,6 +42,12 @@ step "fuzzing the spec parser for ${fuzz_seconds}s"
 fuzz/run.sh "$fuzz_seconds"
 
 step "dev cloud up"
+# CI starts from nothing: a state directory of its own, so nothing a previous
+# run left behind (a killed cloud's PID files, sockets) is reused.
+if [ "${CI:-}" = true ] && [ -z "${KSTACK_DEVCLOUD_DIR:-}" ]; then
+  export KSTACK_DEVCLOUD_DIR="/tmp/kstack-devcloud-ci-$$"
+fi
+export OS_CLIENT_CONFIG_FILE="${KSTACK_DEVCLOUD_DIR:-/tmp/kstack-devcloud}/clouds.yaml"
 started_cloud=0
 if ! devcloud/status >/dev/null 2>&1; then
   started_cloud=1

@@ -21,6 +21,34 @@ Position position_of(const YAML::Mark& mark) {
   return {mark.line + 1, mark.column + 1};
 }
 
+// yaml-cpp 0.7 never returns from a document whose first token is a ',' (found by fuzzing): find one
+// before the parser does. Returns the 1-based line and column of that ',', or line 0 when there is none.
+Position stray_leading_comma(std::string_view yaml) {
+  bool at_document_start = true;
+  int line_number = 0;
+  while (!yaml.empty()) {
+    ++line_number;
+    const size_t end = yaml.find('\n');
+    std::string_view line = yaml.substr(0, end);
+    yaml = end == std::string_view::npos ? std::string_view{} : yaml.substr(end + 1);
+    const size_t indent = line.find_first_not_of(" \t\r");
+    if (indent == std::string_view::npos) continue;
+    std::string_view rest = line.substr(indent);
+    size_t column = indent;
+    if (indent == 0 && (rest.starts_with("---") || rest.starts_with("..."))) {
+      at_document_start = true;
+      const size_t more = rest.find_first_not_of(" \t\r", 3);
+      if (more == std::string_view::npos) continue;
+      column = more;
+      rest = rest.substr(more);
+    }
+    if (!at_document_start || rest.front() == '#' || rest.front() == '%') continue;
+    if (rest.front() == ',') return {line_number, static_cast<int>(column) + 1};
+    at_document_start = false;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view filename) {
@@ -28,6 +56,11 @@ std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view
   map.set("", {1, 1});
   Diagnostics diagnostics(map);
   ClusterSpec spec;
+  if (const Position comma = stray_leading_comma(yaml); comma.line != 0) {
+    diagnostics.add_at(comma, "invalid YAML: a document cannot start with ','",
+                       "remove the ',' or put the list inside [ ]");
+    return std::unexpected(diagnostics.take());
+  }
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
     if (documents.size() > 1) {

@@ -22,6 +22,15 @@ std::string errors_of(std::string_view yaml) {
   return out;
 }
 
+TEST(Parse, DocumentStartingWithACommaIsAnErrorNotAHang) {
+  for (const char* yaml : {", effect: N", "# c\n  , a", "name: a\n---\n, b", "--- , a"}) {
+    auto spec = parse(yaml, "c.yaml");
+    ASSERT_FALSE(spec.has_value()) << yaml;
+    EXPECT_NE(spec.error().front().what.find("cannot start with ','"), std::string::npos) << yaml;
+  }
+  EXPECT_TRUE(parse("name: a\nnetwork: {cidr: 10.0.0.0/16, external_network: floating}\n", "c.yaml").has_value());
+}
+
 TEST(Parse, MinimalSpecGetsTheReferenceDefaults) {
   auto spec = parse("name: demo\n", "c.yaml");
   ASSERT_TRUE(spec) << spec.error().front().to_string();
