@@ -21,6 +21,24 @@ Position position_of(const YAML::Mark& mark) {
   return {mark.line + 1, mark.column + 1};
 }
 
+// YAML streams may not hold C0 control characters other than tab, LF and CR, and yaml-cpp 0.7 can loop on
+// them (found by fuzzing). Returns the 1-based position of the first, or line 0 when there is none.
+Position control_character(std::string_view yaml) {
+  int line = 1;
+  int column = 1;
+  for (const char c : yaml) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == '\n') {
+      ++line;
+      column = 1;
+      continue;
+    }
+    if ((byte < 0x20 && byte != '\t' && byte != '\r') || byte == 0x7f) return {line, column};
+    ++column;
+  }
+  return {};
+}
+
 // yaml-cpp 0.7 never returns from a document whose first token is a ',' (found by fuzzing): find one
 // before the parser does. Returns the 1-based line and column of that ',', or line 0 when there is none.
 Position stray_leading_comma(std::string_view yaml) {
@@ -56,6 +74,11 @@ std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view
   map.set("", {1, 1});
   Diagnostics diagnostics(map);
   ClusterSpec spec;
+  if (const Position control = control_character(yaml); control.line != 0) {
+    diagnostics.add_at(control, "invalid YAML: a control character (a spec is text)",
+                       "save the file as UTF-8 text; tabs and newlines are the only control characters allowed");
+    return std::unexpected(diagnostics.take());
+  }
   if (const Position comma = stray_leading_comma(yaml); comma.line != 0) {
     diagnostics.add_at(comma, "invalid YAML: a document cannot start with ','",
                        "remove the ',' or put the list inside [ ]");

@@ -22,6 +22,12 @@ std::string errors_of(std::string_view yaml) {
   return out;
 }
 
+TEST(Parse, ControlCharacterIsAnErrorNotAHang) {
+  auto spec = parse(std::string_view("\0,,,,", 5), "c.yaml");
+  ASSERT_FALSE(spec.has_value());
+  EXPECT_NE(spec.error().front().what.find("control character"), std::string::npos);
+}
+
 TEST(Parse, DocumentStartingWithACommaIsAnErrorNotAHang) {
   for (const char* yaml : {", effect: N", "# c\n  , a", "name: a\n---\n, b", "--- , a"}) {
     auto spec = parse(yaml, "c.yaml");
