@@ -8,7 +8,9 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/progress_view.h"
 #include "reconcile/desired.h"
+#include "reconcile/endpoints.h"
 #include "reconcile/plan_render.h"
 #include "reconcile/session.h"
 
@@ -26,34 +28,21 @@ struct ApplyCommandOptions {
   bool replace_drifted = false;
   int parallelism = 8;
   int lb_timeout_s = 1800;
+  bool plain = false;
 };
 
-void log_event(const reconcile::Event& e) {
-  using T = reconcile::Event::Type;
-  const char* what = e.type == T::started    ? "started"
-                     : e.type == T::waiting  ? "waiting"
-                     : e.type == T::done     ? "done"
-                     : e.type == T::failed   ? "FAILED"
-                     : e.type == T::retrying ? "retrying"
-                                             : "skipped";
-  fmt::print("{:<9} {:<7} {}{}\n", what, e.verb, e.key.to_string(), e.detail.empty() ? "" : ": " + e.detail);
-  std::fflush(stdout);
-}
-
-void print_summary(reconcile::Session& s, const reconcile::ApplyResult& r) {
-  const auto names = reconcile::ClusterNames::of(s.spec().name);
-  auto address = [&](const std::string& fip) -> std::string {
-    auto it = r.resources.find({reconcile::Kind::floating_ip, fip});
-    return it == r.resources.end() || !it->second.props.count("address") ? "" : it->second.props.at("address");
-  };
-  std::string bastion = address(s.spec().name + "-bastion");
-  std::string api = address(names.api_floating_ip);
-  if (api.empty()) api = s.model().api_address;
+void print_summary(reconcile::Session& s, const reconcile::ApplyResult& r, const std::string& spec_file) {
+  std::vector<reconcile::ObservedResource> fips;
+  for (const auto& [key, observed] : r.resources) {
+    if (key.kind == reconcile::Kind::floating_ip) fips.push_back(observed);
+  }
+  const auto endpoints = reconcile::endpoints_of(s.model(), fips);
   fmt::print("\nApply complete: {} created, {} changed, {} deleted.\n", r.created, r.updated, r.deleted);
-  if (!bastion.empty()) fmt::print("  bastion:   {} (ssh ubuntu@{})\n", bastion, bastion);
-  fmt::print("  API:       https://{}:6443\n", api);
-  fmt::print("  kubeconfig: kstack kubeconfig -f <spec>\n  ssh:       kstack ssh -f <spec> {}-master-1\n",
-             s.spec().name);
+  if (!endpoints.bastion.empty()) fmt::print("  bastion:    {}\n", endpoints.bastion);
+  fmt::print("  API:        {}{}\n", endpoints.api_server, endpoints.api_public ? "" : " (inside the cluster network)");
+  fmt::print("  kubeconfig: kstack kubeconfig -f {}\n", spec_file);
+  fmt::print("  ssh:        kstack ssh -f {} master-1\n", spec_file);
+  fmt::print("  status:     kstack status -f {}\n", spec_file);
 }
 
 int run_apply(const ApplyCommandOptions& options) {
@@ -65,11 +54,18 @@ int run_apply(const ApplyCommandOptions& options) {
   auto& s = **session;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  reconcile::ExecutorOptions exec{.parallelism = options.parallelism, .stop = &g_stop, .on_event = log_event};
+  ProgressView view(stdout, !options.plain && isatty(STDOUT_FILENO));
+  reconcile::ExecutorOptions exec{.parallelism = options.parallelism,
+                                  .stop = &g_stop,
+                                  .on_event = [&view](const reconcile::Event& e) { view.on_event(e); }};
   exec.timeouts[reconcile::Kind::load_balancer] = std::chrono::seconds(options.lb_timeout_s);
   auto confirm = [&](const reconcile::Plan& plan) {
     fmt::print("{}", reconcile::render_plan_text(plan));
-    if (plan.empty() || options.yes) return true;
+    auto go = [&] {
+      view.begin(plan);
+      return true;
+    };
+    if (plan.empty() || options.yes) return go();
     if (!isatty(STDIN_FILENO)) {
       fmt::print(stderr, "not a terminal: pass --yes to apply without confirmation\n");
       return false;
@@ -77,9 +73,10 @@ int run_apply(const ApplyCommandOptions& options) {
     fmt::print("Apply these changes? Only 'yes' is accepted: ");
     std::string answer;
     std::getline(std::cin, answer);
-    return answer == "yes";
+    return answer == "yes" && go();
   };
   auto outcome = s.apply({.replace_drifted = options.replace_drifted}, exec, confirm);
+  view.finish();
   std::signal(SIGINT, SIG_DFL);
   if (!outcome) {
     fmt::print(stderr, "{}\n", outcome.error().to_string());
@@ -93,7 +90,7 @@ int run_apply(const ApplyCommandOptions& options) {
     return kInterrupted;
   }
   if (!r.ok()) return kFailed;
-  print_summary(s, r);
+  print_summary(s, r, options.session.spec_file);
   return kOk;
 }
 
@@ -109,6 +106,7 @@ const RegisterCommand kApply(50, [](CLI::App& app, Context& ctx) {
                 "Replace servers whose user-data changed, one at a time");
   cmd->add_option("--parallelism", options->parallelism, "Cloud calls in flight at once")->check(CLI::Range(1, 64));
   cmd->add_option("--lb-timeout", options->lb_timeout_s, "Seconds to wait for a load balancer to become ACTIVE");
+  cmd->add_flag("--plain", options->plain, "A log line per step even on a terminal (default there: a live view)");
   cmd->callback([options, &ctx] { ctx.exit_code = run_apply(*options); });
 });
 

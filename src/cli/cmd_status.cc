@@ -3,7 +3,9 @@
 
 #include <memory>
 
+#include "cli/cluster_access.h"
 #include "cli/command.h"
+#include "kube/node_status.h"
 #include "reconcile/plan.h"
 #include "reconcile/session.h"
 
@@ -13,7 +15,39 @@ namespace {
 /// StatusCommandOptions are the flags of `kstack status`.
 struct StatusCommandOptions {
   reconcile::SessionOptions session;
+  bool kubernetes = true;
 };
+
+// Each node's Ready condition, when the API answers; a line saying why not otherwise.
+void print_nodes(reconcile::Session& s, const reconcile::ObservedState& observed) {
+  std::vector<reconcile::ObservedResource> fips;
+  for (const auto& r : observed.resources) {
+    if (r.key.kind == reconcile::Kind::floating_ip) fips.push_back(r);
+  }
+  const auto endpoints = reconcile::endpoints_of(s.model(), fips);
+  auto credentials = admin_credentials(s, endpoints.api_server);
+  if (!credentials) {
+    fmt::print("\nKubernetes: not checked: {}\n", credentials.error().what);
+    return;
+  }
+  auto body = kube::api_get(*credentials, "/api/v1/nodes");
+  auto nodes =
+      body ? kube::parse_node_list(*body) : Result<std::vector<kube::NodeStatus>>(std::unexpected(body.error()));
+  if (!nodes) {
+    fmt::print("\nKubernetes API {}: not reachable: {}\n", endpoints.api_server, nodes.error().what);
+    if (!endpoints.api_public) fmt::print("  (an address inside the cluster's network)\n");
+    return;
+  }
+  int ready = 0;
+  fmt::print("\n{:<40} {:<10} {:<20} {}\n", "NODE", "READY", "REASON", "VERSION");
+  for (const auto& n : *nodes) {
+    ready += n.ready == "True";
+    fmt::print("{:<40} {:<10} {:<20} {}{}\n", n.name, n.ready, n.reason, n.kubelet_version,
+               n.unschedulable ? " (cordoned)" : "");
+  }
+  const auto expected = s.model().kubelet_nodes().size();
+  fmt::print("{} of {} nodes Ready (the spec has {}) at {}\n", ready, nodes->size(), expected, endpoints.api_server);
+}
 
 int run_status(const StatusCommandOptions& options) {
   auto session = reconcile::Session::open(options.session);
@@ -50,16 +84,20 @@ int run_status(const StatusCommandOptions& options) {
                              : fmt::format("apply would add {}, change {}, destroy {}", plan->to_add(),
                                            plan->to_change(), plan->to_destroy()));
   }
+  if (options.kubernetes) print_nodes(s, *observed);
   return kOk;
 }
 
 const RegisterCommand kStatus(60, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<StatusCommandOptions>();
-  auto* cmd = app.add_subcommand("status", "Show every cloud resource of the cluster and its state");
+  auto* cmd = app.add_subcommand(
+      "status", "Show every cloud resource of the cluster and its state, and each node's Ready condition");
   cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")->required();
   cmd->add_option("--state-dir", options->session.state_dir,
                   "The state directory (default: .kstack/<cluster>/ beside the spec)");
   cmd->add_option("--os-cloud", options->session.os_cloud, "The clouds.yaml entry (default: the spec's, OS_CLOUD)");
+  cmd->add_flag("!--no-kubernetes", options->kubernetes,
+                "Do not ask the Kubernetes API for the nodes' Ready condition");
   cmd->callback([options, &ctx] { ctx.exit_code = run_status(*options); });
 });
 
