@@ -107,6 +107,25 @@ Result<std::vector<LoadBalancer>> list_load_balancers(Client& client, const Load
   return out;
 }
 
+Result<LoadBalancerQuota> load_balancer_quota(Client& client, const std::string& project_id) {
+  auto j = client.call(
+      kService, {info("get load-balancer quota", "project " + project_id), "GET", "/lbaas/quotas/" + project_id});
+  if (!j) return std::unexpected(j.error());
+  const json q = j->value("quota", json::object());
+  LoadBalancerQuota out;
+  for (const char* key : {"load_balancer", "loadbalancer"}) {  // the second is the deprecated spelling
+    if (q.contains(key) && q[key].is_number_integer()) {
+      out.limit = q[key].get<int>();
+      break;
+    }
+  }
+  auto all = client.list(kService, info("list load balancers"), "/lbaas/loadbalancers?project_id=" + project_id,
+                         "loadbalancers");
+  if (!all) return std::unexpected(all.error());
+  out.used = static_cast<int>(all->size());
+  return out;
+}
+
 Result<StatusTree> status_tree(Client& client, const std::string& id) {
   auto j = client.call(kService, {info("get load balancer status", "load balancer " + id), "GET",
                                   "/lbaas/loadbalancers/" + id + "/status"});

@@ -98,6 +98,13 @@ Result<LoadBalancer> create_load_balancer(Client& client, const LoadBalancerCrea
 Result<LoadBalancer> get_load_balancer(Client& client, const std::string& id);
 Result<std::vector<LoadBalancer>> list_load_balancers(Client& client, const LoadBalancerFilter& filter = {});
 Result<StatusTree> status_tree(Client& client, const std::string& id);
+/// The project's load-balancer quota (-1: unlimited; Octavia's null, "the default", counts as unlimited) and
+/// how many load balancers the project has.
+struct LoadBalancerQuota {
+  int limit = -1;
+  int used = 0;
+};
+Result<LoadBalancerQuota> load_balancer_quota(Client& client, const std::string& project_id);
 /// Deletes the load balancer with its listeners, pools, members and monitors.
 Result<void> delete_load_balancer(Client& client, const std::string& id);
 

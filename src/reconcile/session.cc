@@ -3,13 +3,21 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <tuple>
 
 #include "bootstrap/render.h"
 #include "bootstrap/secrets.h"
+#include "bootstrap/user_data.h"
 #include "openstack/blockstorage.h"
 #include "openstack/compute.h"
 #include "openstack/image.h"
+#include "openstack/loadbalancer.h"
 #include "openstack/network.h"
 #include "pki/cluster_pki.h"
 #include "spec/load.h"
@@ -50,6 +58,31 @@ std::optional<os::compute::Flavor> choose_flavor(const std::vector<os::compute::
   return best;
 }
 
+// The spec's ssh_public_key_file, read now: "~/" is the user's home, a relative path is the spec's directory's.
+Result<std::string> read_public_key(const std::string& file, const std::string& spec_file) {
+  std::filesystem::path path = file;
+  if (file.starts_with("~/")) {
+    const char* home = std::getenv("HOME");
+    path = std::filesystem::path(home ? home : "") / file.substr(2);
+  } else if (path.is_relative()) {
+    path = std::filesystem::path(spec_file).parent_path() / path;
+  }
+  std::ifstream in(path);
+  if (!in) {
+    return fail("cannot read the SSH public key " + path.string() + ": " + std::strerror(errno),
+                spec_file + ": ssh_public_key_file",
+                "make a key (ssh-keygen -t ed25519) or write the key itself in ssh_public_key");
+  }
+  std::string key;
+  std::getline(in, key);
+  while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
+  if (!key.starts_with("ssh-") && !key.starts_with("ecdsa-")) {
+    return fail(path.string() + " is not an OpenSSH public key (expected \"ssh-ed25519 AAAA...\")",
+                spec_file + ": ssh_public_key_file", "name the .pub file, never the private key");
+  }
+  return key;
+}
+
 std::string describe(const spec::FlavorSpec& f) {
   if (!f.name.empty()) return f.name;
   return fmt::format("{} vCPU / {} MB RAM / {} GB disk", f.vcpus, f.ram_mb, f.disk_gb);
@@ -64,6 +97,11 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     if (spec.error().size() > 1)
       e.hint = fmt::format("and {} more errors: run kstack validate", spec.error().size() - 1);
     return std::unexpected(e);
+  }
+  if (spec->ssh_public_key.empty()) {
+    auto key = read_public_key(spec->ssh_public_key_file, options.spec_file);
+    if (!key) return std::unexpected(key.error());
+    spec->ssh_public_key = *key;
   }
   auto model = model::build_model(*spec);
   if (!model) return std::unexpected(model.error());
@@ -138,11 +176,19 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
   if (plan) {
     // What the creations of the plan consume, against what the project has left.
     int servers = 0, cores = 0, ram = 0, volumes = 0, gigabytes = 0, ports = 0, fips = 0, groups = 0, rules = 0;
+    int server_groups = 0, load_balancers = 0;
     for (const auto& a : plan->actions) {
-      if (a.op != Op::create) continue;
+      if (a.op != Op::create && a.op != Op::replace) continue;
       switch (a.key.kind) {
         case Kind::server: {
           ++servers;
+          auto ud = a.desired->payload.find("user_data");
+          if (ud != a.desired->payload.end() &&
+              bootstrap::base64_size(ud->second.size()) > bootstrap::kNovaUserDataLimit) {
+            short_.push_back(
+                {"user-data of " + a.key.name, fmt::format("{} B", bootstrap::base64_size(ud->second.size())),
+                 fmt::format("{} B allowed", bootstrap::kNovaUserDataLimit), "fewer or smaller add-ons on this node"});
+          }
           auto it = by_id.find(a.desired->props.at("flavor_id"));
           if (it != by_id.end()) {
             cores += it->second.vcpus;
@@ -167,6 +213,12 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
         case Kind::security_group_rule:
           ++rules;
           break;
+        case Kind::server_group:
+          ++server_groups;
+          break;
+        case Kind::load_balancer:
+          ++load_balancers;
+          break;
         default:
           break;
       }
@@ -185,6 +237,24 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
     check("instances", servers, compute->max_instances, compute->used_instances);
     check("cores", cores, compute->max_cores, compute->used_cores);
     check("RAM (MB)", ram, compute->max_ram_mb, compute->used_ram_mb);
+    check("server groups", server_groups, compute->max_server_groups, compute->used_server_groups);
+    // A server group's members are limited per group: the largest group is every node of one role.
+    if (compute->max_server_group_members >= 0) {
+      for (auto role : {model::Role::master, model::Role::etcd, model::Role::worker}) {
+        const int members = static_cast<int>(model_.with_role(role).size());
+        if (members > compute->max_server_group_members && (servers > 0 || server_groups > 0)) {
+          short_.push_back({fmt::format("quota server group members ({}s)", model::role_name(role)),
+                            std::to_string(members), fmt::format("{} per group", compute->max_server_group_members),
+                            fmt::format("short by {}: raise the project's server_group_members quota",
+                                        members - compute->max_server_group_members)});
+        }
+      }
+    }
+    if (load_balancers > 0) {
+      auto lb = os::loadbalancer::load_balancer_quota(*client_, client_->project_id());
+      if (!lb) return std::unexpected(lb.error());
+      check("load balancers", load_balancers, lb->limit, lb->used);
+    }
     auto block = os::blockstorage::limits(*client_);
     if (!block) return std::unexpected(block.error());
     check("volumes", volumes, block->max_volumes, block->used_volumes);
@@ -265,7 +335,12 @@ Result<Session::ApplyOutcome> Session::apply(const PlanOptions& plan_options, co
       }
       outcome.plan = *plan;
       if (confirm && !confirm(*plan)) return outcome;
-      if (plan->empty()) return outcome;  // a no-op apply costs one observation
+      if (plan->empty()) {  // a no-op apply costs one observation
+        for (const auto& r : observed->resources) {
+          if (r.origin == Origin::kstack) outcome.result.resources[r.key] = r;
+        }
+        return outcome;
+      }
       std::erase_if(plan->actions, [](const Action& a) { return a.key.kind == Kind::server && a.op != Op::remove; });
     }
     if (plan->empty()) continue;
