@@ -6,6 +6,7 @@
 #include "cli/cluster_access.h"
 #include "cli/command.h"
 #include "kube/node_status.h"
+#include "model/ipv4.h"
 #include "reconcile/plan.h"
 #include "reconcile/session.h"
 
@@ -25,6 +26,20 @@ void print_nodes(reconcile::Session& s, const reconcile::ObservedState& observed
     if (r.key.kind == reconcile::Kind::floating_ip) fips.push_back(r);
   }
   const auto endpoints = reconcile::endpoints_of(s.model(), fips);
+  if (!endpoints.api_public) {
+    fmt::print(
+        "\nKubernetes: not asked: the API ({}) is inside the cluster's network; from a node: kstack ssh -f <spec> "
+        "master-1 -- kubectl get nodes\n",
+        endpoints.api_address);
+    return;
+  }
+  if (model::is_documentation_address(endpoints.api_address)) {
+    fmt::print(
+        "\nKubernetes: not asked: {} is a documentation address (RFC 5737) that no network routes, as a test "
+        "cloud's floating IPs are\n",
+        endpoints.api_address);
+    return;
+  }
   auto credentials = admin_credentials(s, endpoints.api_server);
   if (!credentials) {
     fmt::print("\nKubernetes: not checked: {}\n", credentials.error().what);
@@ -35,7 +50,6 @@ void print_nodes(reconcile::Session& s, const reconcile::ObservedState& observed
       body ? kube::parse_node_list(*body) : Result<std::vector<kube::NodeStatus>>(std::unexpected(body.error()));
   if (!nodes) {
     fmt::print("\nKubernetes API {}: not reachable: {}\n", endpoints.api_server, nodes.error().what);
-    if (!endpoints.api_public) fmt::print("  (an address inside the cluster's network)\n");
     return;
   }
   int ready = 0;

@@ -55,4 +55,13 @@ std::string format_ipv4(uint32_t a) {
   return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
 }
 
+bool is_documentation_address(std::string_view text) {
+  auto address = parse_ipv4(text);
+  if (!address) return false;
+  for (const char* net : {"192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"}) {
+    if (parse_cidr(net)->contains(*address)) return true;
+  }
+  return false;
+}
+
 }  // namespace kstack::model

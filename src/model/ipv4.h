@@ -27,4 +27,8 @@ Result<uint32_t> parse_ipv4(std::string_view text);
 /// The dotted quad of a host-order address.
 std::string format_ipv4(uint32_t address);
 
+/// Whether `text` is an address reserved for documentation (RFC 5737: 192.0.2.0/24, 198.51.100.0/24,
+/// 203.0.113.0/24). No real network routes them; a test cloud's floating IPs use them.
+bool is_documentation_address(std::string_view text);
+
 }  // namespace kstack::model

@@ -32,5 +32,15 @@ TEST(Ipv4, ParsesCidrAndChecksHostBits) {
   EXPECT_TRUE(all->contains(*parse_ipv4("169.254.169.254")));
 }
 
+TEST(Ipv4, DocumentationAddressesAreKnown) {
+  EXPECT_TRUE(is_documentation_address("203.0.113.57"));
+  EXPECT_TRUE(is_documentation_address("192.0.2.1"));
+  EXPECT_TRUE(is_documentation_address("198.51.100.255"));
+  EXPECT_FALSE(is_documentation_address("203.0.114.1"));
+  EXPECT_FALSE(is_documentation_address("10.0.0.5"));
+  EXPECT_FALSE(is_documentation_address("not-an-address"));
+}
+
 }  // namespace
+
 }  // namespace kstack::model

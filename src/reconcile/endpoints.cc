@@ -22,6 +22,7 @@ Endpoints endpoints_of(const model::ClusterModel& model, const std::vector<Obser
   std::string api = address(names.api_floating_ip);
   e.api_public = !api.empty();
   if (api.empty()) api = model.api_address;
+  e.api_address = api;
   e.api_server = fmt::format("https://{}:6443", api);
   return e;
 }

@@ -13,6 +13,7 @@ namespace kstack::reconcile {
 struct Endpoints {
   std::string bastion;      // the bastion's floating IP; empty when there is none (yet)
   std::string api_server;   // "https://<address>:6443"
+  std::string api_address;  // the address alone
   bool api_public = false;  // the API's address is a floating IP (else reachable only inside the network)
 };
 

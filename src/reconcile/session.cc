@@ -98,14 +98,15 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
       e.hint = fmt::format("and {} more errors: run kstack validate", spec.error().size() - 1);
     return std::unexpected(e);
   }
-  if (spec->ssh_public_key.empty()) {
-    auto key = read_public_key(spec->ssh_public_key_file, options.spec_file);
-    if (!key) return std::unexpected(key.error());
-    spec->ssh_public_key = *key;
-  }
   auto model = model::build_model(*spec);
   if (!model) return std::unexpected(model.error());
   std::unique_ptr<Session> s(new Session());
+  if (spec->ssh_public_key.empty()) {
+    // Needed only to compute the desired resources: destroy, ssh and kubeconfig work without it.
+    auto key = read_public_key(spec->ssh_public_key_file, options.spec_file);
+    if (key) spec->ssh_public_key = *key;
+    if (!key) s->key_error_ = key.error();
+  }
   s->spec_ = *spec;
   s->model_ = *model;
   auto path = options.state_dir.empty() ? state::default_state_dir(options.spec_file, spec->name)
@@ -275,6 +276,7 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
 }
 
 Result<std::vector<Resource>> Session::desired(const ObservedState& observed) {
+  if (key_error_) return std::unexpected(*key_error_);
   auto f = facts();
   if (!f) return std::unexpected(f.error());
   const auto names = ClusterNames::of(spec_.name);

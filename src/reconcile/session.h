@@ -73,6 +73,7 @@ class Session {
   std::unique_ptr<openstack::Client> client_;
   std::unique_ptr<OpenStackCloud> cloud_;
   std::optional<CloudFacts> facts_;
+  std::optional<Error> key_error_;  // the spec's ssh_public_key_file could not be read
   openstack::CloudConfig cloud_config_;
 };
 
