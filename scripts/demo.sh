@@ -58,3 +58,9 @@ step "kstack apply -f $spec --yes"
 
 step "kstack status -f $spec"
 "$kstack" status -f "$spec"
+
+step "kstack kubeconfig -f $spec --kubeconfig demo/kubeconfig"
+"$kstack" kubeconfig -f "$spec" --kubeconfig demo/kubeconfig
+
+step "kstack ssh -f $spec master-1 --print"
+"$kstack" ssh -f "$spec" master-1 --print
