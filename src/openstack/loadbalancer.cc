@@ -41,17 +41,15 @@ LoadBalancer parse_lb(const json& j) {
           ids(j, "pools")};
 }
 
-json member_body(const Member& m) {
-  json member = {{"address", m.address}, {"protocol_port", m.protocol_port}};
-  if (!m.name.empty()) member["name"] = m.name;
-  if (!m.subnet_id.empty()) member["subnet_id"] = m.subnet_id;
-  return member;
-}
-
 json pool_body(const Pool& p) {
   json pool = {
       {"name", p.name}, {"protocol", p.protocol}, {"lb_algorithm", p.lb_algorithm}, {"members", json::array()}};
-  for (const auto& m : p.members) pool["members"].push_back(member_body(m));
+  for (const auto& m : p.members) {
+    json member = {{"address", m.address}, {"protocol_port", m.protocol_port}};
+    if (!m.name.empty()) member["name"] = m.name;
+    if (!m.subnet_id.empty()) member["subnet_id"] = m.subnet_id;
+    pool["members"].push_back(member);
+  }
   if (p.has_health_monitor) {
     const auto& h = p.health_monitor;
     json hm = {{"type", h.type}, {"delay", h.delay_s}, {"timeout", h.timeout_s}, {"max_retries", h.max_retries}};
@@ -126,24 +124,6 @@ Result<LoadBalancerQuota> load_balancer_quota(Client& client, const std::string&
   if (!all) return std::unexpected(all.error());
   out.used = static_cast<int>(all->size());
   return out;
-}
-
-Result<void> replace_members(Client& client, const std::string& pool_id, const std::vector<Member>& members) {
-  json body = {{"members", json::array()}};
-  for (const auto& m : members) body["members"].push_back(member_body(m));
-  // The whole set in one call: Octavia adds, removes and keeps members to match it, so a repeat is harmless.
-  auto r = client.call(kService, {info("replace pool members", "pool " + pool_id), "PUT",
-                                  "/lbaas/pools/" + pool_id + "/members", body, RetryRule::idempotent});
-  if (!r) return std::unexpected(r.error());
-  return {};
-}
-
-Result<void> set_description(Client& client, const std::string& id, const std::string& description) {
-  auto r =
-      client.call(kService, {info("update load balancer", "load balancer " + id), "PUT", "/lbaas/loadbalancers/" + id,
-                             json{{"loadbalancer", {{"description", description}}}}, RetryRule::idempotent});
-  if (!r) return std::unexpected(r.error());
-  return {};
 }
 
 Result<StatusTree> status_tree(Client& client, const std::string& id) {

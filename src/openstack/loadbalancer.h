@@ -105,11 +105,6 @@ struct LoadBalancerQuota {
   int used = 0;
 };
 Result<LoadBalancerQuota> load_balancer_quota(Client& client, const std::string& project_id);
-/// Makes the pool's members exactly `members` in one call (Octavia's batch update). The load balancer goes
-/// PENDING_UPDATE until it is done.
-Result<void> replace_members(Client& client, const std::string& pool_id, const std::vector<Member>& members);
-/// Changes the load balancer's description (PENDING_UPDATE until done).
-Result<void> set_description(Client& client, const std::string& id, const std::string& description);
 /// Deletes the load balancer with its listeners, pools, members and monitors.
 Result<void> delete_load_balancer(Client& client, const std::string& id);
 

@@ -40,7 +40,6 @@ std::map<Kind, KindPolicy> make_policies() {
   p[Kind::port].cloud_default = {"security_groups"};  // none asked: a port whose groups another service sets
   p[Kind::floating_ip].updatable = {"port_id"};
   p[Kind::load_balancer] = KindPolicy{
-      .updatable = {"members"},  // the pool's members, in one batch call
       .unordered = {"members"},
       .async_create = true,
       .async_delete = true,

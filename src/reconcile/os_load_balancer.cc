@@ -1,6 +1,4 @@
-#include <chrono>
 #include <cstdlib>
-#include <thread>
 
 #include "openstack/json_util.h"
 #include "openstack/loadbalancer.h"
@@ -111,29 +109,8 @@ class LoadBalancerOps : public KindOps {
     return o;
   }
 
-  // Only the members change in place (the masters changed). Members first, the description that records
-  // them last: a crash between the two leaves a description that still differs, and the next apply repeats
-  // the (idempotent) member update.
-  Result<void> update(const ObservedResource& current, const Resource& r) override {
-    auto tree = lb::status_tree(ctx_.client, current.id);
-    if (!tree) return std::unexpected(tree.error());
-    if (tree->listeners.empty() || tree->listeners.front().pools.empty()) {
-      return fail("the API load balancer has no pool to update", "load balancer " + r.key.name,
-                  "delete it (openstack loadbalancer delete --cascade) and run apply again");
-    }
-    const int member_port = std::stoi(r.props.at("member_port"));
-    std::vector<lb::Member> members;
-    for (const auto& address : split_list(r.props.at("members"))) {
-      members.push_back({.name = r.key.name + "-" + address,
-                         .address = address,
-                         .protocol_port = member_port,
-                         .subnet_id = r.props.at("vip_subnet_id")});
-    }
-    if (auto ok = lb::replace_members(ctx_.client, tree->listeners.front().pools.front().id, members); !ok) {
-      return std::unexpected(ok.error());
-    }
-    if (auto active = wait_active(current.id); !active) return std::unexpected(active.error());
-    return lb::set_description(ctx_.client, current.id, describe(r.props));
+  Result<void> update(const ObservedResource&, const Resource&) override {
+    return fail("the API load balancer is replaced, not changed in place");
   }
 
   Result<void> remove(const ObservedResource& current) override {
@@ -141,24 +118,6 @@ class LoadBalancerOps : public KindOps {
   }
 
  private:
-  // Octavia refuses a change while the load balancer is PENDING_*: wait (bounded) for the last one.
-  Result<void> wait_active(const std::string& id) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(30);
-    while (true) {
-      auto now = lb::get_load_balancer(ctx_.client, id);
-      if (!now) return std::unexpected(now.error());
-      if (now->provisioning_status == "ACTIVE") return {};
-      if (now->provisioning_status == "ERROR") {
-        return fail("the load balancer went to ERROR while its members were updated", "load balancer " + now->name);
-      }
-      if (std::chrono::steady_clock::now() > deadline) {
-        return fail("the load balancer stayed " + now->provisioning_status + " for 30 minutes",
-                    "load balancer " + now->name);
-      }
-      std::this_thread::sleep_for(std::chrono::seconds(1));
-    }
-  }
-
   OsContext ctx_;
 };
 

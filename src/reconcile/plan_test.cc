@@ -131,18 +131,6 @@ TEST(Plan, UpdatableAttributeChangesInPlace) {
   EXPECT_EQ(action_for(*plan, Kind::port, "demo-master-1"), nullptr);
 }
 
-TEST(Plan, ANewMasterUpdatesTheLoadBalancersMembersInPlace) {
-  auto desired = reference_resources();
-  auto observed = exactly(desired);
-  find(observed, Kind::load_balancer, "demo-api")->props["members"] = "10.0.0.11,10.0.0.12";
-  auto plan = make_plan(desired, observed);
-  ASSERT_TRUE(plan);
-  const auto* lb = action_for(*plan, Kind::load_balancer, "demo-api");
-  ASSERT_NE(lb, nullptr);
-  EXPECT_EQ(lb->op, Op::update);
-  EXPECT_EQ(plan->to_destroy(), 0);
-}
-
 TEST(Plan, DuplicatesAreDeletedKeepingTheOldestHealthy) {
   auto desired = reference_resources();
   auto observed = exactly(desired);
