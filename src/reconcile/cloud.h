@@ -42,8 +42,9 @@ class Cloud {
   virtual Result<std::vector<ObservedResource>> list_kubernetes_owned() = 0;
 
   /// Saves what explains a resource in an error status (the server's fault and console log) before the
-  /// executor deletes it.
-  virtual void save_evidence(const ObservedResource& failed) = 0;
+  /// executor deletes it. Returns the fault, read again from the cloud when the list did not show one yet
+  /// (Nova records a server's fault just after setting it to ERROR).
+  virtual std::string save_evidence(const ObservedResource& failed) = 0;
 };
 
 /// Observes the cluster: one list call per kind (run in parallel), plus, when `include_kubernetes`, what

@@ -41,6 +41,6 @@ Result<std::vector<ObservedResource>> CountingCloud::list_kubernetes_owned() {
   return inner_.list_kubernetes_owned();
 }
 
-void CountingCloud::save_evidence(const ObservedResource& failed) { inner_.save_evidence(failed); }
+std::string CountingCloud::save_evidence(const ObservedResource& failed) { return inner_.save_evidence(failed); }
 
 }  // namespace kstack::reconcile

@@ -16,7 +16,7 @@ class CountingCloud : public Cloud {
 
   KindOps& ops(Kind kind) override;
   Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
-  void save_evidence(const ObservedResource& failed) override;
+  std::string save_evidence(const ObservedResource& failed) override;
 
   int lists() const { return lists_; }
   int creates() const { return creates_; }

@@ -265,10 +265,9 @@ class Run {
         remember(*state);
         return {};
       }
-      Error failure{
-          .what = fmt::format("ended in status {}{}", state->status, state->fault.empty() ? "" : ": " + state->fault),
-          .where = key.to_string()};
-      cloud_.save_evidence(*state);
+      const std::string fault = cloud_.save_evidence(*state);
+      Error failure{.what = fmt::format("ended in status {}{}", state->status, fault.empty() ? "" : ": " + fault),
+                    .where = key.to_string()};
       if (attempt >= policy.error_retries) return std::unexpected(failure);
       emit({Event::Type::retrying, key, "create", failure.what});
       if (auto gone = remove(*state); !gone) return gone;

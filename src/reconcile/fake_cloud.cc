@@ -212,9 +212,10 @@ Result<std::vector<ObservedResource>> FakeCloud::list_kubernetes_owned() {
   return out;
 }
 
-void FakeCloud::save_evidence(const ObservedResource& failed) {
+std::string FakeCloud::save_evidence(const ObservedResource& failed) {
   std::lock_guard l(mu_);
   evidence_.push_back(failed.id);
+  return failed.fault;
 }
 
 std::string FakeCloud::seed(ObservedResource resource) {

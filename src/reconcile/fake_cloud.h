@@ -30,7 +30,7 @@ class FakeCloud : public Cloud {
 
   KindOps& ops(Kind kind) override;
   Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
-  void save_evidence(const ObservedResource& failed) override;
+  std::string save_evidence(const ObservedResource& failed) override;
 
   /// Puts a resource in the cloud as if something had created it earlier; returns its id.
   std::string seed(ObservedResource resource);

@@ -90,19 +90,23 @@ Result<std::vector<ObservedResource>> OpenStackCloud::list_kubernetes_owned() {
   return out;
 }
 
-void OpenStackCloud::save_evidence(const ObservedResource& failed) {
-  if (!evidence_) return;
+std::string OpenStackCloud::save_evidence(const ObservedResource& failed) {
+  std::string fault = failed.fault;
+  if (fault.empty() && failed.key.kind == Kind::server) {
+    if (auto s = os::compute::get_server(ctx_.client, failed.id); s) fault = s->fault.message;
+  }
+  if (!evidence_) return fault;
   std::lock_guard l(evidence_mu_);
   auto stamp = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
   std::string dir = fmt::format("evidence/{}-{}-{}", failed.key.name, failed.id, stamp.count());
-  std::string fault = fmt::format("{} {}\nstatus: {}\nfault: {}\n", kind_name(failed.key.kind), failed.key.name,
-                                  failed.status, failed.fault);
-  (void)evidence_->write(dir + "/fault.txt", fault);
+  (void)evidence_->write(dir + "/fault.txt", fmt::format("{} {}\nstatus: {}\nfault: {}\n", kind_name(failed.key.kind),
+                                                         failed.key.name, failed.status, fault));
   if (failed.key.kind == Kind::server) {
     auto console = os::compute::console_output(ctx_.client, failed.id, 500);
     (void)evidence_->write(dir + "/console.log",
                            console ? *console : "console log unavailable: " + console.error().what);
   }
+  return fault;
 }
 
 }  // namespace kstack::reconcile

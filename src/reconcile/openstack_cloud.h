@@ -52,7 +52,7 @@ class OpenStackCloud : public Cloud {
 
   KindOps& ops(Kind kind) override;
   Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
-  void save_evidence(const ObservedResource& failed) override;
+  std::string save_evidence(const ObservedResource& failed) override;
 
  private:
   OsContext ctx_;
