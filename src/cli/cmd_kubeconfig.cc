@@ -61,7 +61,8 @@ int run_kubeconfig(const KubeconfigCommandOptions& options) {
   if (!is_public) {
     fmt::print(
         "Note: {} is an address inside the cluster's network: kubectl reaches it from a node (kstack ssh -f {} "
-        "master-1), or from anywhere once the API has a floating IP (api_load_balancer.floating_ip: true).\n",
+        "master-1), or from anywhere once the API has a floating IP (api_load_balancer: enabled and floating_ip: "
+        "true).\n",
         server, options.session.spec_file);
   }
   return kOk;

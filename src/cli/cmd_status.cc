@@ -20,7 +20,7 @@ struct StatusCommandOptions {
 };
 
 // Each node's Ready condition, when the API answers; a line saying why not otherwise.
-void print_nodes(reconcile::Session& s, const reconcile::ObservedState& observed) {
+void print_nodes(reconcile::Session& s, const reconcile::ObservedState& observed, const std::string& spec_file) {
   std::vector<reconcile::ObservedResource> fips;
   for (const auto& r : observed.resources) {
     if (r.key.kind == reconcile::Kind::floating_ip) fips.push_back(r);
@@ -28,9 +28,9 @@ void print_nodes(reconcile::Session& s, const reconcile::ObservedState& observed
   const auto endpoints = reconcile::endpoints_of(s.model(), fips);
   if (!endpoints.api_public) {
     fmt::print(
-        "\nKubernetes: not asked: the API ({}) is inside the cluster's network; from a node: kstack ssh -f <spec> "
+        "\nKubernetes: not asked: the API ({}) is inside the cluster's network; from a node: kstack ssh -f {} "
         "master-1 -- kubectl get nodes\n",
-        endpoints.api_address);
+        endpoints.api_address, spec_file);
     return;
   }
   if (model::is_documentation_address(endpoints.api_address)) {
@@ -98,7 +98,7 @@ int run_status(const StatusCommandOptions& options) {
                              : fmt::format("apply would add {}, change {}, destroy {}", plan->to_add(),
                                            plan->to_change(), plan->to_destroy()));
   }
-  if (options.kubernetes) print_nodes(s, *observed);
+  if (options.kubernetes) print_nodes(s, *observed, options.session.spec_file);
   return kOk;
 }
 
