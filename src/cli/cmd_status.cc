@@ -29,7 +29,7 @@ void print_nodes(reconcile::Session& s, const reconcile::ObservedState& observed
   if (!endpoints.api_public) {
     fmt::print(
         "\nKubernetes: not asked: the API ({}) is inside the cluster's network; from a node: kstack ssh -f {} "
-        "master-1 -- kubectl get nodes\n",
+        "master-1 -- sudo kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes\n",
         endpoints.api_address, spec_file);
     return;
   }
