@@ -186,6 +186,7 @@ class EasyPool {
   }
 
   std::atomic<long> connections{0};
+  std::atomic<long> requests{0};
 
  private:
   void give_back(CURL* h) {
@@ -217,8 +218,11 @@ Transport::~Transport() = default;
 
 long Transport::connections_opened() const { return pool_->connections.load(); }
 
+long Transport::requests_sent() const { return pool_->requests.load(); }
+
 Result<HttpResponse> Transport::send_once(const HttpRequest& request, bool& delivered_maybe, int& curl_code) {
   auto handle = pool_->take();
+  ++pool_->requests;
   CURL* h = handle.curl;
   HttpResponse response;
   CurlSlist headers;

@@ -98,6 +98,8 @@ class Transport {
   const TransportOptions& options() const { return options_; }
   /// How many TCP connections libcurl opened so far (to prove reuse).
   long connections_opened() const;
+  /// How many HTTP requests were sent so far, every retry and re-authentication included.
+  long requests_sent() const;
 
  private:
   Result<HttpResponse> send_once(const HttpRequest& request, bool& delivered_maybe, int& curl_code);

@@ -64,6 +64,7 @@ TEST(Transport, ReusesOneConnectionForSequentialRequests) {
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(t.send(get(server, "/x")));
   EXPECT_EQ(server.connections_accepted(), 1);
   EXPECT_EQ(t.connections_opened(), 1);
+  EXPECT_EQ(t.requests_sent(), 20);
 }
 
 TEST(Transport, NewConnectionEachTimeWhenReuseIsOff) {
@@ -86,6 +87,7 @@ TEST(Transport, RetriesA429AfterTheRetryAfterDelay) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(server.count("GET", "/x"), 2);
+  EXPECT_EQ(t.requests_sent(), 2);  // the retry counts
   EXPECT_GE(took, 950ms);
 }
 
