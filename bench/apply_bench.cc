@@ -1,15 +1,22 @@
 // Apply on the dev cloud: wall time and cloud calls of the reference HA cluster and of a 50-worker
-// cluster, then of a no-op apply of each, then destroy. Run with the dev cloud up (devcloud/up):
-//   build/bench/apply_bench [workers...]      (default: 3 50)
+// cluster, then of a no-op apply of each, then destroy. For the reference size (3 workers) it also runs
+// bench/openstack_cli_baseline.sh, the same cluster made and deleted with the plain openstack CLI, and
+// prints both wall times and their ratio. Run with the dev cloud up (devcloud/up):
+//   build/bench/apply_bench [--baseline | --no-baseline] [workers...]      (default: 3 50)
+// --baseline runs the baseline even without the reference size among the sizes.
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <sstream>
+#include <string_view>
 
 #include "reconcile/counting_cloud.h"
 #include "reconcile/session.h"
@@ -41,6 +48,53 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+constexpr int kReferenceWorkers = 3;
+
+/// Timing is one way of making and deleting the reference cluster.
+struct Timing {
+  double create_s = 0;
+  double delete_s = 0;
+  int calls = 0;  // API calls (kstack) or openstack commands (baseline)
+};
+
+// Runs the CLI baseline, echoing its output; its times from the last line, nothing when it failed.
+std::optional<Timing> run_baseline(const std::string& name) {
+  const std::string command = fmt::format("{}/bench/openstack_cli_baseline.sh {} 2>&1", KSTACK_SOURCE_DIR, name);
+  fmt::print("\n$ {}\n", command);
+  std::fflush(stdout);
+  FILE* out = popen(command.c_str(), "r");
+  if (!out) return std::nullopt;
+  std::optional<Timing> timing;
+  char line[4096];
+  while (std::fgets(line, sizeof line, out)) {
+    fmt::print("  {}", line);
+    std::fflush(stdout);
+    Timing t;
+    if (std::sscanf(line, "baseline create_s=%lf delete_s=%lf calls=%d", &t.create_s, &t.delete_s, &t.calls) == 3) {
+      timing = t;
+    }
+  }
+  const int status = pclose(out);
+  if (status != 0) {
+    fmt::print(stderr, "the baseline failed (status {})\n", status);
+    return std::nullopt;
+  }
+  return timing;
+}
+
+void print_comparison(const Timing& kstack, const Timing& cli) {
+  auto ratio = [](double a, double b) { return b > 0 ? fmt::format("{:.1f}x", a / b) : std::string("-"); };
+  fmt::print("\nreference cluster ({} workers): openstack CLI script vs kstack\n", kReferenceWorkers);
+  fmt::print("{:>10} {:>12} {:>12} {:>18}\n", "", "baseline s", "kstack s", "baseline/kstack");
+  fmt::print("{:>10} {:>12.1f} {:>12.1f} {:>18}\n", "create", cli.create_s, kstack.create_s,
+             ratio(cli.create_s, kstack.create_s));
+  fmt::print("{:>10} {:>12.1f} {:>12.1f} {:>18}\n", "delete", cli.delete_s, kstack.delete_s,
+             ratio(cli.delete_s, kstack.delete_s));
+  fmt::print("{:>10} {:>12.1f} {:>12.1f} {:>18}\n", "total", cli.create_s + cli.delete_s,
+             kstack.create_s + kstack.delete_s, ratio(cli.create_s + cli.delete_s, kstack.create_s + kstack.delete_s));
+  fmt::print("{:>10} {:>12} {:>12}\n", "calls", fmt::format("{} cmds", cli.calls), kstack.calls);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -52,8 +106,23 @@ int main(int argc, char** argv) {
   }
   setenv("OS_CLIENT_CONFIG_FILE", clouds.c_str(), 1);
   std::vector<int> sizes;
-  for (int i = 1; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
-  if (sizes.empty()) sizes = {3, 50};
+  std::optional<bool> baseline;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--baseline") {
+      baseline = true;
+    } else if (arg == "--no-baseline") {
+      baseline = false;
+    } else if (std::atoi(argv[i]) > 0) {
+      sizes.push_back(std::atoi(argv[i]));
+    } else {
+      fmt::print(stderr, "usage: apply_bench [--baseline | --no-baseline] [workers...]\n");
+      return 2;
+    }
+  }
+  if (sizes.empty()) sizes = {kReferenceWorkers, 50};
+  if (!baseline) baseline = std::find(sizes.begin(), sizes.end(), kReferenceWorkers) != sizes.end();
+  std::optional<Timing> reference;  // kstack's, when the reference size ran
   auto dir = fs::temp_directory_path() / ("kstack-bench-" + std::to_string(getpid()));
   fs::create_directories(dir);
   fmt::print("{:>8} {:>10} {:>12} {:>10} {:>12} {:>10} {:>10}\n", "workers", "resources", "apply s", "calls", "no-op s",
@@ -83,18 +152,37 @@ int main(int argc, char** argv) {
     start = std::chrono::steady_clock::now();
     auto noop = s.apply({}, exec, nullptr, &again);
     double noop_s = seconds_since(start);
-    if (!noop || !noop->plan.empty()) status = 1;
+    if (!noop || !noop->plan.empty()) {
+      fmt::print(stderr, "the no-op apply {}\n", noop ? "planned changes" : "failed: " + noop.error().to_string());
+      status = 1;
+    }
     start = std::chrono::steady_clock::now();
-    auto observed = observe(s.cloud(), true);
+    CountingCloud gone(s.cloud());
+    auto observed = observe(gone, true);
     size_t resources = observed ? observed->resources.size() : 0;
     if (observed) {
-      auto result = execute(make_destroy_plan(*observed, true), *observed, s.cloud(), exec);
-      if (!result.ok()) status = 1;
+      auto result = execute(make_destroy_plan(*observed, true), *observed, gone, exec);
+      if (!result.ok()) {
+        fmt::print(stderr, "destroy failed: {}\n",
+                   result.errors.empty() ? "interrupted" : result.errors[0].to_string());
+        status = 1;
+      }
     }
     double destroy_s = seconds_since(start);
     fmt::print("{:>8} {:>10} {:>12.1f} {:>10} {:>12.2f} {:>10} {:>10.1f}\n", workers, resources, apply_s, apply_calls,
                noop_s, again.total(), destroy_s);
+    std::fflush(stdout);
+    if (workers == kReferenceWorkers) reference = Timing{apply_s, destroy_s, apply_calls + gone.total()};
   }
   fs::remove_all(dir);
+  if (*baseline) {
+    auto cli = run_baseline(fmt::format("clibase{}", getpid()));
+    if (!cli) return 1;
+    if (!reference) {
+      fmt::print("(kstack did not run the reference size {}: no ratio)\n", kReferenceWorkers);
+    } else {
+      print_comparison(*reference, *cli);
+    }
+  }
   return status;
 }
