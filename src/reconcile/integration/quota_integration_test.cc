@@ -36,14 +36,14 @@ class Quota : public DevCloudCluster {
 // Every short quota as a row of the table, WHAT NEED HAVE: "  quota instances    6    3 left (0 of 3 used)".
 void expect_rows(const std::string& text) {
   const std::string left = " +[0-9]+ left \\([0-9]+ of ";
-  for (const std::string& row :
-       {"quota instances +6" + left + "3 used\\)", "quota cores +22" + left + "8 used\\)",
-        "quota RAM \\(MB\\) +47104" + left + "16384 used\\)",
-        std::string("quota server group members \\(masters\\) +3 +2 per group"),
-        "quota load balancers +1" + left + "0 used\\)", "quota volumes +5" + left + "2 used\\)",
-        "quota gigabytes +175" + left + "60 used\\)", "quota port +7" + left + "4 used\\)",
-        "quota floatingip +2" + left + "1 used\\)", "quota security_group +4" + left + "3 used\\)",
-        "quota security_group_rule +20" + left + "10 used\\)"}) {
+  for (const std::string& row : std::vector<std::string>{
+           "quota instances +6" + left + "3 used\\)", "quota cores +22" + left + "8 used\\)",
+           "quota RAM \\(MB\\) +47104" + left + "16384 used\\)",
+           std::string("quota server group members \\(masters\\) +3 +2 per group"),
+           "quota load balancers +1" + left + "0 used\\)", "quota volumes +5" + left + "2 used\\)",
+           "quota gigabytes +175" + left + "60 used\\)", "quota port +7" + left + "4 used\\)",
+           "quota floatingip +2" + left + "1 used\\)", "quota security_group +4" + left + "3 used\\)",
+           "quota security_group_rule +20" + left + "10 used\\)"}) {
     const std::string line = "\n  " + row + "\n";
     EXPECT_TRUE(std::regex_search(text, std::regex(line))) << "no row /" << row << "/ in:\n" << text;
   }
