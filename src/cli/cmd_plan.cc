@@ -18,7 +18,9 @@ struct PlanCommandOptions {
 };
 
 int run_plan(const PlanCommandOptions& options) {
-  auto session = reconcile::Session::open(options.session);
+  auto session_options = options.session;
+  session_options.read_only = true;
+  auto session = reconcile::Session::open(session_options);
   if (!session) {
     fmt::print(stderr, "{}\n", session.error().to_string());
     return kFailed;

@@ -51,7 +51,9 @@ std::string default_identity(const std::string& public_key_file, const std::stri
 }
 
 int run_ssh(const SshCommandOptions& options) {
-  auto session = reconcile::Session::open(options.session);
+  auto session_options = options.session;
+  session_options.read_only = true;
+  auto session = reconcile::Session::open(session_options);
   if (!session) {
     fmt::print(stderr, "{}\n", session.error().to_string());
     return kFailed;

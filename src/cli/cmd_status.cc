@@ -64,7 +64,9 @@ void print_nodes(reconcile::Session& s, const reconcile::ObservedState& observed
 }
 
 int run_status(const StatusCommandOptions& options) {
-  auto session = reconcile::Session::open(options.session);
+  auto session_options = options.session;
+  session_options.read_only = true;
+  auto session = reconcile::Session::open(session_options);
   if (!session) {
     fmt::print(stderr, "{}\n", session.error().to_string());
     return kFailed;

@@ -35,6 +35,7 @@ std::map<Kind, KindPolicy> make_policies() {
   for (const auto& row : kKinds) p[row.kind] = {};
   p[Kind::subnet].updatable = {"dns_nameservers"};
   p[Kind::router].updatable = {"external_network_id"};
+  p[Kind::router_interface].updatable = {"router_id"};  // a leg left unattached by a kill is attached
   p[Kind::port].updatable = {"security_groups"};
   p[Kind::port].unordered = {"security_groups"};
   p[Kind::port].cloud_default = {"security_groups"};  // none asked: a port whose groups another service sets

@@ -34,8 +34,8 @@ std::vector<std::string> split_list(const std::string& text) {
   }
 }
 
-OpenStackCloud::OpenStackCloud(openstack::Client& client, std::string cluster, state::StateDir* evidence)
-    : ctx_{client, cluster, cluster_tag(cluster)}, evidence_(evidence) {
+OpenStackCloud::OpenStackCloud(openstack::Client& client, std::string cluster, state::StateDir* state)
+    : journal_(state), ctx_{client, cluster, cluster_tag(cluster), &journal_}, evidence_(state) {
   kinds_[Kind::keypair] = make_keypair_ops(ctx_);
   kinds_[Kind::network] = make_network_ops(ctx_);
   kinds_[Kind::subnet] = make_subnet_ops(ctx_);

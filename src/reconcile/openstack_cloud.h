@@ -8,6 +8,7 @@
 
 #include "openstack/client.h"
 #include "reconcile/cloud.h"
+#include "reconcile/create_journal.h"
 
 namespace kstack::state {
 class StateDir;
@@ -19,7 +20,20 @@ namespace kstack::reconcile {
 struct OsContext {
   openstack::Client& client;
   std::string cluster;
-  std::string tag;  // carried by everything kstack creates: "kstack-cluster=<name>"
+  std::string tag;                   // carried by everything kstack creates: "kstack-cluster=<name>"
+  CreateJournal* journal = nullptr;  // creates that take a second call to tag
+
+  /// Runs `create` (a create followed by its tag call) between the journal's begin and end; the entry
+  /// stays when the create fails, since its POST may have arrived.
+  template <class F>
+  auto journalled(Kind kind, const std::string& name, F&& create) const -> decltype(create()) {
+    if (journal) {
+      if (auto begun = journal->begin(kind, name); !begun) return std::unexpected(begun.error());
+    }
+    auto made = create();
+    if (made && journal) journal->end(kind, name);
+    return made;
+  }
 
   std::vector<std::string> tags() const { return {tag}; }
   /// The metadata that marks a Cinder volume as the cluster's (Cinder has no tags).
@@ -47,14 +61,19 @@ std::unique_ptr<KindOps> make_server_ops(const OsContext& ctx);
 /// OpenStackCloud is the production side of the reconciler's seam: every kind through the OpenStack client.
 class OpenStackCloud : public Cloud {
  public:
-  /// `evidence` (may be null) is where a failed server's fault and console log are saved.
-  OpenStackCloud(openstack::Client& client, std::string cluster, state::StateDir* evidence = nullptr);
+  /// `state` (may be null) is where a failed server's fault and console log are saved, and where the
+  /// journal of creates still to be tagged lives.
+  OpenStackCloud(openstack::Client& client, std::string cluster, state::StateDir* state = nullptr);
 
   KindOps& ops(Kind kind) override;
   Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
   std::string save_evidence(const ObservedResource& failed) override;
 
+  /// Plan and status: report resources a killed create left untagged, but tag nothing.
+  void set_read_only(bool read_only) { journal_.set_read_only(read_only); }
+
  private:
+  CreateJournal journal_;
   OsContext ctx_;
   state::StateDir* evidence_;
   std::mutex evidence_mu_;

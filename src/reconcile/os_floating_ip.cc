@@ -1,4 +1,5 @@
 #include "openstack/network.h"
+#include "reconcile/adoption.h"
 #include "reconcile/openstack_cloud.h"
 
 namespace kstack::reconcile {
@@ -13,6 +14,11 @@ class FloatingIpOps : public KindOps {
   Result<std::vector<ObservedResource>> list() override {
     auto all = openstack::network::list_floating_ips(ctx_.client, {.tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
+    auto adopted = adopt_untagged<openstack::network::FloatingIp>(
+        ctx_, Kind::floating_ip, "floatingips",
+        [&](const auto& name) { return openstack::network::list_floating_ips(ctx_.client, {.name = name}); });
+    if (!adopted) return std::unexpected(adopted.error());
+    all->insert(all->end(), adopted->begin(), adopted->end());
     std::vector<ObservedResource> out;
     for (const auto& f : *all) {
       out.push_back({.key = {Kind::floating_ip, f.description},
@@ -25,8 +31,10 @@ class FloatingIpOps : public KindOps {
   }
 
   Result<ObservedResource> create(const Resource& r) override {
-    auto f =
-        openstack::network::create_floating_ip(ctx_.client, r.props.at("floating_network_id"), r.key.name, ctx_.tags());
+    auto f = ctx_.journalled(Kind::floating_ip, r.key.name, [&] {
+      return openstack::network::create_floating_ip(ctx_.client, r.props.at("floating_network_id"), r.key.name,
+                                                    ctx_.tags());
+    });
     if (!f) return std::unexpected(f.error());
     ObservedResource o{.key = r.key, .id = f->id, .props = r.props};
     o.props["address"] = f->floating_ip_address;

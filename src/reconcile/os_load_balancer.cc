@@ -2,6 +2,7 @@
 
 #include "openstack/json_util.h"
 #include "openstack/loadbalancer.h"
+#include "reconcile/octavia_orphans.h"
 #include "reconcile/openstack_cloud.h"
 
 namespace kstack::reconcile {
@@ -93,12 +94,20 @@ class LoadBalancerOps : public KindOps {
                                                   .default_pool = pool}}};
     auto body = lb::create_body(request);
     body["loadbalancer"]["vip_address"] = p.at("vip_address");  // the address every node's certificates name
-    auto made =
-        ctx_.client.call("load-balancer", {{"load-balancer", "create load balancer", "load balancer " + r.key.name},
-                                           "POST",
-                                           "/lbaas/loadbalancers",
-                                           body,
-                                           openstack::RetryRule::create});
+    auto post = [&] {
+      return ctx_.client.call("load-balancer",
+                              {{"load-balancer", "create load balancer", "load balancer " + r.key.name},
+                               "POST",
+                               "/lbaas/loadbalancers",
+                               body,
+                               openstack::RetryRule::create});
+    };
+    auto made = post();
+    if (!made && made.error().what.find("already allocated") != std::string::npos) {
+      // A create cut off earlier (kstack killed) can leave Octavia's VIP port without its load balancer.
+      auto released = release_orphaned_vip_ports(ctx_.client, p.at("vip_subnet_id"), p.at("vip_address"));
+      if (released && *released > 0) made = post();
+    }
     if (!made) return std::unexpected(made.error());
     const auto& j = (*made)["loadbalancer"];
     ObservedResource o{.key = r.key,

@@ -1,4 +1,5 @@
 #include "openstack/network.h"
+#include "reconcile/adoption.h"
 #include "reconcile/openstack_cloud.h"
 
 namespace kstack::reconcile {
@@ -13,13 +14,19 @@ class NetworkOps : public KindOps {
   Result<std::vector<ObservedResource>> list() override {
     auto all = openstack::network::list_networks(ctx_.client, {.tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
+    auto adopted = adopt_untagged<openstack::network::Network>(ctx_, Kind::network, "networks", [&](const auto& name) {
+      return openstack::network::list_networks(ctx_.client, {.name = name});
+    });
+    if (!adopted) return std::unexpected(adopted.error());
+    all->insert(all->end(), adopted->begin(), adopted->end());
     std::vector<ObservedResource> out;
     for (const auto& n : *all) out.push_back({.key = {Kind::network, n.name}, .id = n.id, .status = n.status});
     return out;
   }
 
   Result<ObservedResource> create(const Resource& r) override {
-    auto n = openstack::network::create_network(ctx_.client, r.key.name, ctx_.tags());
+    auto n = ctx_.journalled(Kind::network, r.key.name,
+                             [&] { return openstack::network::create_network(ctx_.client, r.key.name, ctx_.tags()); });
     if (!n) return std::unexpected(n.error());
     return ObservedResource{.key = r.key, .id = n->id, .props = r.props, .status = n->status};
   }

@@ -1,4 +1,5 @@
 #include "openstack/network.h"
+#include "reconcile/adoption.h"
 #include "reconcile/desired.h"
 #include "reconcile/openstack_cloud.h"
 
@@ -15,6 +16,11 @@ class PortOps : public KindOps {
     const std::string router_leg = ClusterNames::of(ctx_.cluster).router_interface;
     auto all = openstack::network::list_ports(ctx_.client, {.tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
+    auto adopted = adopt_untagged<openstack::network::Port>(ctx_, Kind::port, "ports", [&](const auto& name) {
+      return openstack::network::list_ports(ctx_.client, {.name = name});
+    });
+    if (!adopted) return std::unexpected(adopted.error());
+    all->insert(all->end(), adopted->begin(), adopted->end());
     std::vector<ObservedResource> out;
     for (const auto& p : *all) {
       if (p.name == router_leg) continue;  // RouterInterfaceOps owns it
@@ -37,7 +43,11 @@ class PortOps : public KindOps {
                                      .fixed_ips = {{r.props.at("subnet_id"), r.props.at("fixed_ip")}},
                                      .security_group_ids = split_list(r.props.at("security_groups")),
                                      .tags = ctx_.tags()};
-    auto port = openstack::network::create_port(ctx_.client, request);
+    auto port =
+        ctx_.journalled(Kind::port, r.key.name, [&] { return openstack::network::create_port(ctx_.client, request); });
+    if (!port && port.error().http_status == 409) {
+      if (auto held = adopt_port_holding(ctx_, Kind::port, r.key.name, r.props.at("fixed_ip"))) port = *held;
+    }
     if (!port) return std::unexpected(port.error());
     return ObservedResource{.key = r.key, .id = port->id, .props = r.props, .status = port->status};
   }

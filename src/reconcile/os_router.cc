@@ -1,4 +1,5 @@
 #include "openstack/network.h"
+#include "reconcile/adoption.h"
 #include "reconcile/openstack_cloud.h"
 
 namespace kstack::reconcile {
@@ -13,6 +14,11 @@ class RouterOps : public KindOps {
   Result<std::vector<ObservedResource>> list() override {
     auto all = openstack::network::list_routers(ctx_.client, {.tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
+    auto adopted = adopt_untagged<openstack::network::Router>(ctx_, Kind::router, "routers", [&](const auto& name) {
+      return openstack::network::list_routers(ctx_.client, {.name = name});
+    });
+    if (!adopted) return std::unexpected(adopted.error());
+    all->insert(all->end(), adopted->begin(), adopted->end());
     std::vector<ObservedResource> out;
     for (const auto& r : *all) {
       out.push_back({.key = {Kind::router, r.name},
@@ -24,8 +30,9 @@ class RouterOps : public KindOps {
   }
 
   Result<ObservedResource> create(const Resource& r) override {
-    auto made =
-        openstack::network::create_router(ctx_.client, r.key.name, r.props.at("external_network_id"), ctx_.tags());
+    auto made = ctx_.journalled(Kind::router, r.key.name, [&] {
+      return openstack::network::create_router(ctx_.client, r.key.name, r.props.at("external_network_id"), ctx_.tags());
+    });
     if (!made) return std::unexpected(made.error());
     return ObservedResource{.key = r.key, .id = made->id, .props = r.props};
   }

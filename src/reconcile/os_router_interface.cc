@@ -1,4 +1,5 @@
 #include "openstack/network.h"
+#include "reconcile/adoption.h"
 #include "reconcile/desired.h"
 #include "reconcile/openstack_cloud.h"
 
@@ -16,6 +17,11 @@ class RouterInterfaceOps : public KindOps {
     const std::string name = ClusterNames::of(ctx_.cluster).router_interface;
     auto all = openstack::network::list_ports(ctx_.client, {.name = name, .tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
+    auto adopted = adopt_untagged<openstack::network::Port>(
+        ctx_, Kind::router_interface, "ports",
+        [&](const auto& leg) { return openstack::network::list_ports(ctx_.client, {.name = leg}); });
+    if (!adopted) return std::unexpected(adopted.error());
+    all->insert(all->end(), adopted->begin(), adopted->end());
     std::vector<ObservedResource> out;
     for (const auto& p : *all) {
       ObservedResource o{.key = {Kind::router_interface, p.name},
@@ -36,36 +42,63 @@ class RouterInterfaceOps : public KindOps {
                                      .network_id = r.props.at("network_id"),
                                      .fixed_ips = {{r.props.at("subnet_id"), r.props.at("fixed_ip")}},
                                      .tags = ctx_.tags()};
-    auto port = openstack::network::create_port(ctx_.client, request);
+    auto port = ctx_.journalled(Kind::router_interface, r.key.name,
+                                [&] { return openstack::network::create_port(ctx_.client, request); });
+    if (!port && port.error().http_status == 409) {
+      // As for a node's port (PortOps::create): the address may be held by this leg's own earlier create.
+      if (auto held = adopt_port_holding(ctx_, Kind::router_interface, r.key.name, r.props.at("fixed_ip"))) {
+        port = *held;
+        if (!port->device_id.empty()) return ObservedResource{.key = r.key, .id = port->id, .props = r.props};
+      }
+    }
     if (!port) return std::unexpected(port.error());
-    const auto& router = r.props.at("router_id");
-    auto attached = ctx_.client.call("network", {{"network", "add router interface", "router " + router},
-                                                 "PUT",
-                                                 "/routers/" + router + "/add_router_interface",
-                                                 nlohmann::json{{"port_id", port->id}}});
-    if (!attached) {
+    if (auto attached = attach(r.props.at("router_id"), port->id); !attached) {
       (void)openstack::network::delete_port(ctx_.client, port->id);
       return std::unexpected(attached.error());
     }
     return ObservedResource{.key = r.key, .id = port->id, .props = r.props};
   }
 
-  Result<void> update(const ObservedResource&, const Resource&) override {
-    return fail("a router interface cannot change in place");
+  // Only the router changes in place: a leg whose attach never ran (a kill between the port's create and
+  // the attach) is attached now.
+  Result<void> update(const ObservedResource& current, const Resource& r) override {
+    const std::string old_router = router_of(current);
+    if (!old_router.empty()) {
+      if (auto detached = detach(old_router, current.id); !detached) return detached;
+    }
+    return attach(r.props.at("router_id"), current.id);
   }
 
   Result<void> remove(const ObservedResource& current) override {
-    const auto& router = current.props.count("router_id") ? current.props.at("router_id") : std::string();
+    const std::string router = router_of(current);
     if (router.empty()) return openstack::network::delete_port(ctx_.client, current.id);
+    return detach(router, current.id);  // Neutron deletes the port with the interface
+  }
+
+ private:
+  static std::string router_of(const ObservedResource& r) {
+    auto it = r.props.find("router_id");
+    return it == r.props.end() ? std::string() : it->second;
+  }
+
+  Result<void> attach(const std::string& router, const std::string& port_id) {
+    auto attached = ctx_.client.call("network", {{"network", "add router interface", "router " + router},
+                                                 "PUT",
+                                                 "/routers/" + router + "/add_router_interface",
+                                                 nlohmann::json{{"port_id", port_id}}});
+    if (!attached) return std::unexpected(attached.error());
+    return {};
+  }
+
+  Result<void> detach(const std::string& router, const std::string& port_id) {
     auto detached = ctx_.client.call("network", {{"network", "remove router interface", "router " + router},
                                                  "PUT",
                                                  "/routers/" + router + "/remove_router_interface",
-                                                 nlohmann::json{{"port_id", current.id}}});
+                                                 nlohmann::json{{"port_id", port_id}}});
     if (!detached && detached.error().http_status != 404) return std::unexpected(detached.error());
     return {};
   }
 
- private:
   OsContext ctx_;
 };
 

@@ -1,4 +1,5 @@
 #include "openstack/network.h"
+#include "reconcile/adoption.h"
 #include "reconcile/openstack_cloud.h"
 
 namespace kstack::reconcile {
@@ -13,6 +14,11 @@ class SecurityGroupOps : public KindOps {
   Result<std::vector<ObservedResource>> list() override {
     auto all = openstack::network::list_security_groups(ctx_.client, {.tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
+    auto adopted = adopt_untagged<openstack::network::SecurityGroup>(
+        ctx_, Kind::security_group, "security-groups",
+        [&](const auto& name) { return openstack::network::list_security_groups(ctx_.client, {.name = name}); });
+    if (!adopted) return std::unexpected(adopted.error());
+    all->insert(all->end(), adopted->begin(), adopted->end());
     std::vector<ObservedResource> out;
     for (const auto& g : *all) {
       out.push_back({.key = {Kind::security_group, g.name}, .id = g.id, .props = {{"description", g.description}}});
@@ -21,7 +27,9 @@ class SecurityGroupOps : public KindOps {
   }
 
   Result<ObservedResource> create(const Resource& r) override {
-    auto g = openstack::network::create_security_group(ctx_.client, r.key.name, r.props.at("description"), ctx_.tags());
+    auto g = ctx_.journalled(Kind::security_group, r.key.name, [&] {
+      return openstack::network::create_security_group(ctx_.client, r.key.name, r.props.at("description"), ctx_.tags());
+    });
     if (!g) return std::unexpected(g.error());
     return ObservedResource{.key = r.key, .id = g->id, .props = r.props};
   }

@@ -1,5 +1,7 @@
 #include "openstack/json_util.h"
 #include "openstack/network.h"
+#include "reconcile/adoption.h"
+#include "reconcile/octavia_orphans.h"
 #include "reconcile/openstack_cloud.h"
 
 namespace kstack::reconcile {
@@ -7,6 +9,13 @@ namespace kstack::reconcile {
 namespace {
 
 using nlohmann::json;
+
+/// RawSubnet is a subnet as Neutron lists it, with the two fields adoption needs.
+struct RawSubnet {
+  std::string id;
+  std::vector<std::string> tags;
+  json body;
+};
 
 /// SubnetOps: the cluster subnet. Raw calls where the typed client has no field: allocation pools.
 class SubnetOps : public KindOps {
@@ -17,6 +26,10 @@ class SubnetOps : public KindOps {
     auto all = ctx_.client.list("network", {"network", "list subnets", ""},
                                 "/subnets" + openstack::query({{"tags", ctx_.tag}}), "subnets");
     if (!all) return std::unexpected(all.error());
+    auto adopted = adopt_untagged<RawSubnet>(ctx_, Kind::subnet, "subnets",
+                                             [&](const std::string& name) { return by_name(name); });
+    if (!adopted) return std::unexpected(adopted.error());
+    for (auto& a : *adopted) all->push_back(std::move(a.body));
     std::vector<ObservedResource> out;
     for (const auto& j : *all) {
       std::string pool;
@@ -49,18 +62,22 @@ class SubnetOps : public KindOps {
     if (dash != std::string::npos) {
       subnet["allocation_pools"] = json::array({{{"start", pool.substr(0, dash)}, {"end", pool.substr(dash + 1)}}});
     }
-    auto made = ctx_.client.call("network", {{"network", "create subnet", "subnet " + r.key.name},
-                                             "POST",
-                                             "/subnets",
-                                             json{{"subnet", subnet}},
-                                             openstack::RetryRule::create});
-    if (!made) return std::unexpected(made.error());
-    std::string id = openstack::str((*made)["subnet"], "id");
-    if (auto tagged = openstack::network::set_tags(ctx_.client, "subnets", id, ctx_.tags()); !tagged) {
-      (void)openstack::network::delete_subnet(ctx_.client, id);
-      return std::unexpected(tagged.error());
-    }
-    return ObservedResource{.key = r.key, .id = id, .props = r.props};
+    auto id = ctx_.journalled(Kind::subnet, r.key.name, [&]() -> Result<std::string> {
+      auto made = ctx_.client.call("network", {{"network", "create subnet", "subnet " + r.key.name},
+                                               "POST",
+                                               "/subnets",
+                                               json{{"subnet", subnet}},
+                                               openstack::RetryRule::create});
+      if (!made) return std::unexpected(made.error());
+      std::string made_id = openstack::str((*made)["subnet"], "id");
+      if (auto tagged = openstack::network::set_tags(ctx_.client, "subnets", made_id, ctx_.tags()); !tagged) {
+        (void)openstack::network::delete_subnet(ctx_.client, made_id);
+        return std::unexpected(tagged.error());
+      }
+      return made_id;
+    });
+    if (!id) return std::unexpected(id.error());
+    return ObservedResource{.key = r.key, .id = *id, .props = r.props};
   }
 
   Result<void> update(const ObservedResource& current, const Resource& r) override {
@@ -74,10 +91,26 @@ class SubnetOps : public KindOps {
   }
 
   Result<void> remove(const ObservedResource& current) override {
-    return openstack::network::delete_subnet(ctx_.client, current.id);
+    auto gone = openstack::network::delete_subnet(ctx_.client, current.id);
+    if (!gone && gone.error().http_status == 409) {
+      // Ports still use it: an orphaned Octavia VIP port (see release_orphaned_vip_ports) is the one kind
+      // of port kstack may delete here.
+      auto released = release_orphaned_vip_ports(ctx_.client, current.id);
+      if (released && *released > 0) gone = openstack::network::delete_subnet(ctx_.client, current.id);
+    }
+    return gone;
   }
 
  private:
+  Result<std::vector<RawSubnet>> by_name(const std::string& name) {
+    auto found = ctx_.client.list("network", {"network", "list subnets", "subnet " + name},
+                                  "/subnets" + openstack::query({{"name", name}}), "subnets");
+    if (!found) return std::unexpected(found.error());
+    std::vector<RawSubnet> out;
+    for (auto& j : *found) out.push_back({openstack::str(j, "id"), openstack::strings(j, "tags"), std::move(j)});
+    return out;
+  }
+
   OsContext ctx_;
 };
 

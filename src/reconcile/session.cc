@@ -122,6 +122,7 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
   if (!client) return std::unexpected(client.error());
   s->client_ = std::move(*client);
   s->cloud_ = std::make_unique<OpenStackCloud>(*s->client_, spec->name, &*s->state_);
+  s->cloud_->set_read_only(options.read_only);
   return s;
 }
 

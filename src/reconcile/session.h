@@ -20,8 +20,9 @@ namespace kstack::reconcile {
 /// SessionOptions are what every cloud command is given: the spec, where its state lives, which cloud.
 struct SessionOptions {
   std::string spec_file;
-  std::string state_dir;  // empty: .kstack/<cluster>/ beside the spec
-  std::string os_cloud;   // empty: the spec's cloud, else OS_CLOUD, else OS_*
+  std::string state_dir;   // empty: .kstack/<cluster>/ beside the spec
+  std::string os_cloud;    // empty: the spec's cloud, else OS_CLOUD, else OS_*
+  bool read_only = false;  // plan, status, ssh, kubeconfig: change nothing in the cloud (see CreateJournal)
 };
 
 /// Shortfall is one pre-flight finding: what is missing or short, and by how much.

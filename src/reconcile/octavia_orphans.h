@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string>
+
+#include "openstack/client.h"
+#include "util/error.h"
+
+namespace kstack::reconcile {
+
+/// Deletes the VIP ports that Octavia left on the cluster's subnet `subnet_id` for load balancers that do
+/// not exist: an Octavia API request cut off (the client killed) between allocating the VIP port and
+/// committing its load balancer leaves one, and it then holds the VIP address the next create asks for,
+/// and keeps the subnet from being deleted. A port goes only when it is proved orphaned: owner "Octavia",
+/// named "octavia-lb-<id>" with device "lb-<id>", on that subnet (at `address` when given), and Octavia
+/// answers 404 for load balancer <id>. Returns how many ports went.
+Result<int> release_orphaned_vip_ports(openstack::Client& client, const std::string& subnet_id,
+                                       const std::string& address = "");
+
+}  // namespace kstack::reconcile
