@@ -28,6 +28,17 @@ namespace os = kstack::openstack;
 
 namespace {
 
+constexpr const char* kShortfallHint =
+    "raise the quotas above (each line says by how much), or add what is missing, or shrink the spec; "
+    "then run the command again";
+
+// The shortfall table as the last lines of an error's message.
+std::string shortfall_lines(const std::vector<Shortfall>& shortfalls) {
+  std::string table = render_shortfalls(shortfalls);
+  if (table.ends_with('\n')) table.pop_back();
+  return table;
+}
+
 const spec::NodePool& pool_of(const spec::ClusterSpec& spec, model::Role role) {
   switch (role) {
     case model::Role::bastion:
@@ -131,7 +142,7 @@ Result<CloudFacts> Session::facts() {
   auto found = preflight(nullptr);
   if (!found) return std::unexpected(found.error());
   if (!found->empty()) {
-    return fail("the cloud lacks what the spec needs", spec_.name, "\n" + render_shortfalls(*found));
+    return fail("the cloud lacks what the spec needs:\n" + shortfall_lines(*found), spec_.name, kShortfallHint);
   }
   return *facts_;
 }
@@ -178,7 +189,7 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
   if (plan) {
     // What the creations of the plan consume, against what the project has left.
     int servers = 0, cores = 0, ram = 0, volumes = 0, gigabytes = 0, ports = 0, fips = 0, groups = 0, rules = 0;
-    int server_groups = 0, load_balancers = 0;
+    int server_groups = 0, load_balancers = 0, networks = 0, subnets = 0, routers = 0;
     for (const auto& a : plan->actions) {
       if (a.op != Op::create && a.op != Op::replace) continue;
       switch (a.key.kind) {
@@ -208,6 +219,15 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
           break;
         case Kind::floating_ip:
           ++fips;
+          break;
+        case Kind::network:
+          ++networks;
+          break;
+        case Kind::subnet:
+          ++subnets;
+          break;
+        case Kind::router:
+          ++routers;
           break;
         case Kind::security_group:
           ++groups;
@@ -267,6 +287,9 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
       auto it = net->find(name);
       if (it != net->end()) check(name, need, it->second.limit, it->second.used + it->second.reserved);
     };
+    q("network", networks);
+    q("subnet", subnets);
+    q("router", routers);
     q("port", ports);
     q("floatingip", fips);
     q("security_group", groups);
@@ -332,8 +355,9 @@ Result<Session::ApplyOutcome> Session::apply(const PlanOptions& plan_options, co
         auto shortfalls = preflight(&*plan);
         if (!shortfalls) return std::unexpected(shortfalls.error());
         if (!shortfalls->empty()) {
-          return fail("pre-flight: the project cannot hold this cluster; nothing was created", spec_.name,
-                      "\n" + render_shortfalls(*shortfalls));
+          return fail(
+              "pre-flight: the project cannot hold this cluster; nothing was created:\n" + shortfall_lines(*shortfalls),
+              spec_.name, kShortfallHint);
         }
       }
       outcome.plan = *plan;
