@@ -32,11 +32,7 @@ struct ApplyCommandOptions {
 };
 
 void print_summary(reconcile::Session& s, const reconcile::ApplyResult& r, const std::string& spec_file) {
-  std::vector<reconcile::ObservedResource> fips;
-  for (const auto& [key, observed] : r.resources) {
-    if (key.kind == reconcile::Kind::floating_ip) fips.push_back(observed);
-  }
-  const auto endpoints = reconcile::endpoints_of(s.model(), fips);
+  const auto endpoints = reconcile::endpoints_of_applied(s.model(), r.resources);
   fmt::print("\nApply complete: {} created, {} changed, {} deleted.\n", r.created, r.updated, r.deleted);
   if (!endpoints.bastion.empty()) fmt::print("  bastion:    {}\n", endpoints.bastion);
   fmt::print("  API:        {}{}\n", endpoints.api_server, endpoints.api_public ? "" : " (inside the cluster network)");

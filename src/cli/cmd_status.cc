@@ -21,11 +21,7 @@ struct StatusCommandOptions {
 
 // Each node's Ready condition, when the API answers; a line saying why not otherwise.
 void print_nodes(reconcile::Session& s, const reconcile::ObservedState& observed, const std::string& spec_file) {
-  std::vector<reconcile::ObservedResource> fips;
-  for (const auto& r : observed.resources) {
-    if (r.key.kind == reconcile::Kind::floating_ip) fips.push_back(r);
-  }
-  const auto endpoints = reconcile::endpoints_of(s.model(), fips);
+  const auto endpoints = reconcile::endpoints_of(s.model(), observed.resources);
   if (!endpoints.api_public) {
     fmt::print(
         "\nKubernetes: not asked: the API ({}) is inside the cluster's network; from a node: kstack ssh -f {} "

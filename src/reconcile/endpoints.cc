@@ -6,10 +6,18 @@
 
 namespace kstack::reconcile {
 
-Endpoints endpoints_of(const model::ClusterModel& model, const std::vector<ObservedResource>& floating_ips) {
+Endpoints endpoints_of_applied(const model::ClusterModel& model, const std::map<Key, ObservedResource>& resources) {
+  std::vector<ObservedResource> fips;
+  for (const auto& [key, r] : resources) {
+    if (key.kind == Kind::floating_ip) fips.push_back(r);
+  }
+  return endpoints_of(model, fips);
+}
+
+Endpoints endpoints_of(const model::ClusterModel& model, const std::vector<ObservedResource>& resources) {
   const auto names = ClusterNames::of(model.cluster);
   auto address = [&](const std::string& name) -> std::string {
-    for (const auto& r : floating_ips) {
+    for (const auto& r : resources) {
       if (r.key.kind == Kind::floating_ip && r.key.name == name && r.origin == Origin::kstack) {
         auto it = r.props.find("address");
         if (it != r.props.end()) return it->second;

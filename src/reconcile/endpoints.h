@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,11 @@ struct Endpoints {
   bool api_public = false;  // the API's address is a floating IP (else reachable only inside the network)
 };
 
-/// Reads the endpoints off the observed floating IPs (one list call's answer): the API's floating IP when
-/// there is one, else the load balancer's VIP or the single master's address.
-Endpoints endpoints_of(const model::ClusterModel& model, const std::vector<ObservedResource>& floating_ips);
+/// Reads the endpoints off the observed floating IPs (resources of other kinds are passed over): the API's
+/// floating IP when there is one, else the load balancer's VIP or the single master's address.
+Endpoints endpoints_of(const model::ClusterModel& model, const std::vector<ObservedResource>& resources);
+/// The same, off an apply's result (ApplyResult::resources).
+Endpoints endpoints_of_applied(const model::ClusterModel& model, const std::map<Key, ObservedResource>& resources);
 
 /// SshTarget is how `kstack ssh` reaches one node.
 struct SshTarget {

@@ -37,6 +37,21 @@ TEST(Endpoints, WithoutAnApiFloatingIpTheApiIsTheInternalAddress) {
   EXPECT_EQ(endpoints_of(single, {}).api_server, "https://" + single.api_address + ":6443");
 }
 
+TEST(Endpoints, OtherKindsArePassedOverAndAnApplyResultReadsTheSame) {
+  auto m = model_of(spec::Topology::ha);
+  // A port named like the API's floating IP must not be taken for it.
+  ObservedResource port{.key = {Kind::port, "demo-api"}, .id = "p", .props = {{"address", "10.0.0.9"}}};
+  std::vector<ObservedResource> observed = {port, fip("demo-bastion", "203.0.113.10")};
+  auto from_list = endpoints_of(m, observed);
+  EXPECT_FALSE(from_list.api_public);
+  EXPECT_EQ(from_list.bastion, "203.0.113.10");
+  std::map<Key, ObservedResource> result;
+  for (const auto& r : observed) result[r.key] = r;
+  auto from_result = endpoints_of_applied(m, result);
+  EXPECT_EQ(from_result.bastion, from_list.bastion);
+  EXPECT_EQ(from_result.api_server, from_list.api_server);
+}
+
 TEST(SshCommand, ReachesANodeThroughTheBastionWithOneIdentity) {
   auto m = model_of(spec::Topology::ha);
   Endpoints e{.bastion = "203.0.113.10"};
