@@ -50,8 +50,9 @@ Result<void> CreateJournal::begin(Kind kind, const std::string& name) {
   auto since = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
   auto written = dir_->write(entry(kind, name), fmt::format("{} {}\nbegun {}\n", kind_name(kind), name, since.count()));
   if (!written) {
-    return fail(fmt::format("cannot record the create of {} {} in the state directory", kind_name(kind), name),
-                written.error().what, "free space in the state directory, then run apply again");
+    return fail(fmt::format("cannot record the create of {} {} before sending it: {}", kind_name(kind), name,
+                            written.error().what),
+                dir_->path(entry(kind, name)).string(), "make the state directory writable, then run apply again");
   }
   return {};
 }

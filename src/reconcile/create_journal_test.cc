@@ -58,6 +58,21 @@ TEST(CreateJournal, SurvivesTheProcessThatWroteIt) {
   EXPECT_EQ(CreateJournal(&*dir).pending(Kind::floating_ip), std::vector<std::string>{"demo-api"});
 }
 
+TEST(CreateJournal, AnEntryKnowsItsAgeSoThatAnOldOneCanExpire) {
+  StateRoot root;
+  auto dir = state::StateDir::open(root.path());
+  ASSERT_TRUE(dir);
+  CreateJournal journal(&*dir);
+  ASSERT_TRUE(journal.begin(Kind::port, "demo-worker-1"));
+  EXPECT_LT(journal.age(Kind::port, "demo-worker-1"), std::chrono::seconds(60));
+  // As a run killed eleven minutes ago would have left it.
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  ASSERT_TRUE(dir->write("creating/port/demo-worker-2",
+                         "port demo-worker-2\nbegun " + std::to_string(now.count() - 660) + "\n"));
+  EXPECT_GT(journal.age(Kind::port, "demo-worker-2"), CreateJournal::kInFlight);
+  EXPECT_EQ(journal.age(Kind::port, "never-begun"), std::chrono::seconds(0));
+}
+
 TEST(CreateJournal, NamesThatAreNotFileNamesComeBackUnchanged) {
   StateRoot root;
   auto dir = state::StateDir::open(root.path());
