@@ -13,17 +13,15 @@ namespace {
 
 /// KubeconfigCommandOptions are the flags of `kstack kubeconfig`.
 struct KubeconfigCommandOptions {
-  reconcile::SessionOptions session;
-  std::string path;    // empty: $KUBECONFIG's first file, else ~/.kube/config
-  std::string server;  // empty: the API's floating IP, else its internal address
+  reconcile::SessionOptions session{.read_only = true};  // changes nothing in the cloud
+  std::string path;                                      // empty: $KUBECONFIG's first file, else ~/.kube/config
+  std::string server;                                    // empty: the API's floating IP, else its internal address
   bool set_current = false;
   bool to_stdout = false;
 };
 
 int run_kubeconfig(const KubeconfigCommandOptions& options) {
-  auto session_options = options.session;
-  session_options.read_only = true;
-  auto session = reconcile::Session::open(session_options);
+  auto session = reconcile::Session::open(options.session);
   if (!session) {
     fmt::print(stderr, "{}\n", session.error().to_string());
     return kFailed;

@@ -12,15 +12,13 @@ namespace {
 
 /// PlanCommandOptions are the flags of `kstack plan`.
 struct PlanCommandOptions {
-  reconcile::SessionOptions session;
+  reconcile::SessionOptions session{.read_only = true};  // changes nothing in the cloud
   std::string output = "text";
   bool replace_drifted = false;
 };
 
 int run_plan(const PlanCommandOptions& options) {
-  auto session_options = options.session;
-  session_options.read_only = true;
-  auto session = reconcile::Session::open(session_options);
+  auto session = reconcile::Session::open(options.session);
   if (!session) {
     fmt::print(stderr, "{}\n", session.error().to_string());
     return kFailed;

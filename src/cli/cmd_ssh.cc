@@ -17,7 +17,7 @@ namespace {
 
 /// SshCommandOptions are the flags and arguments of `kstack ssh`.
 struct SshCommandOptions {
-  reconcile::SessionOptions session;
+  reconcile::SessionOptions session{.read_only = true};  // changes nothing in the cloud
   std::string node;
   std::vector<std::string> command;
   std::string user = "ubuntu";
@@ -51,9 +51,7 @@ std::string default_identity(const std::string& public_key_file, const std::stri
 }
 
 int run_ssh(const SshCommandOptions& options) {
-  auto session_options = options.session;
-  session_options.read_only = true;
-  auto session = reconcile::Session::open(session_options);
+  auto session = reconcile::Session::open(options.session);
   if (!session) {
     fmt::print(stderr, "{}\n", session.error().to_string());
     return kFailed;

@@ -15,7 +15,7 @@ namespace {
 
 /// StatusCommandOptions are the flags of `kstack status`.
 struct StatusCommandOptions {
-  reconcile::SessionOptions session;
+  reconcile::SessionOptions session{.read_only = true};  // changes nothing in the cloud
   bool kubernetes = true;
 };
 
@@ -60,9 +60,7 @@ void print_nodes(reconcile::Session& s, const reconcile::ObservedState& observed
 }
 
 int run_status(const StatusCommandOptions& options) {
-  auto session_options = options.session;
-  session_options.read_only = true;
-  auto session = reconcile::Session::open(session_options);
+  auto session = reconcile::Session::open(options.session);
   if (!session) {
     fmt::print(stderr, "{}\n", session.error().to_string());
     return kFailed;

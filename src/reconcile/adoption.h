@@ -37,23 +37,23 @@ Result<std::vector<T>> adopt_name(const OsContext& ctx, const std::string& colle
   return out;
 }
 
-/// adopt_name for every name of `kind` the journal holds. A name leaves the journal once its resource is
-/// adopted or found with the cluster's tag, or once it is not found and its create began longer ago than
-/// CreateJournal::kInFlight (until then, a POST cut off by a kill may still be running in the cloud).
+/// adopt_name for every name of `kind` the journal holds, appending what it adopts to `into` (the kind's
+/// list by tag). A name leaves the journal once its resource is adopted or found with the cluster's tag, or
+/// once it is not found and its create began longer ago than CreateJournal::kInFlight (until then, a POST
+/// cut off by a kill may still be running in the cloud).
 template <class T, class ListByName>
-Result<std::vector<T>> adopt_untagged(const OsContext& ctx, Kind kind, const std::string& collection,
-                                      ListByName list_by_name) {
-  std::vector<T> out;
-  if (!ctx.journal) return out;
+Result<void> adopt_untagged(const OsContext& ctx, Kind kind, const std::string& collection, ListByName list_by_name,
+                            std::vector<T>& into) {
+  if (!ctx.journal) return {};
   for (const auto& name : ctx.journal->pending(kind)) {
     bool tagged = false;
     auto adopted = adopt_name<T>(ctx, collection, name, list_by_name, &tagged);
     if (!adopted) return std::unexpected(adopted.error());
     const bool settled = !adopted->empty() || tagged || ctx.journal->age(kind, name) > CreateJournal::kInFlight;
     if (settled && !ctx.journal->read_only()) ctx.journal->end(kind, name);
-    for (auto& r : *adopted) out.push_back(std::move(r));
+    for (auto& r : *adopted) into.push_back(std::move(r));
   }
-  return out;
+  return {};
 }
 
 /// After a port create of `kind` failed with 409 (its fixed IP taken): the untagged port named `name` at

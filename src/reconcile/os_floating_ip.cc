@@ -14,11 +14,12 @@ class FloatingIpOps : public KindOps {
   Result<std::vector<ObservedResource>> list() override {
     auto all = openstack::network::list_floating_ips(ctx_.client, {.tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
-    auto adopted = adopt_untagged<openstack::network::FloatingIp>(
-        ctx_, Kind::floating_ip, "floatingips",
-        [&](const auto& name) { return openstack::network::list_floating_ips(ctx_.client, {.name = name}); });
-    if (!adopted) return std::unexpected(adopted.error());
-    all->insert(all->end(), adopted->begin(), adopted->end());
+    auto by_name = [&](const std::string& name) {
+      return openstack::network::list_floating_ips(ctx_.client, {.name = name});
+    };
+    if (auto adopted = adopt_untagged(ctx_, Kind::floating_ip, "floatingips", by_name, *all); !adopted) {
+      return std::unexpected(adopted.error());
+    }
     std::vector<ObservedResource> out;
     for (const auto& f : *all) {
       out.push_back({.key = {Kind::floating_ip, f.description},

@@ -14,11 +14,12 @@ class NetworkOps : public KindOps {
   Result<std::vector<ObservedResource>> list() override {
     auto all = openstack::network::list_networks(ctx_.client, {.tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
-    auto adopted = adopt_untagged<openstack::network::Network>(ctx_, Kind::network, "networks", [&](const auto& name) {
+    auto by_name = [&](const std::string& name) {
       return openstack::network::list_networks(ctx_.client, {.name = name});
-    });
-    if (!adopted) return std::unexpected(adopted.error());
-    all->insert(all->end(), adopted->begin(), adopted->end());
+    };
+    if (auto adopted = adopt_untagged(ctx_, Kind::network, "networks", by_name, *all); !adopted) {
+      return std::unexpected(adopted.error());
+    }
     std::vector<ObservedResource> out;
     for (const auto& n : *all) out.push_back({.key = {Kind::network, n.name}, .id = n.id, .status = n.status});
     return out;

@@ -16,11 +16,10 @@ class PortOps : public KindOps {
     const std::string router_leg = ClusterNames::of(ctx_.cluster).router_interface;
     auto all = openstack::network::list_ports(ctx_.client, {.tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
-    auto adopted = adopt_untagged<openstack::network::Port>(ctx_, Kind::port, "ports", [&](const auto& name) {
-      return openstack::network::list_ports(ctx_.client, {.name = name});
-    });
-    if (!adopted) return std::unexpected(adopted.error());
-    all->insert(all->end(), adopted->begin(), adopted->end());
+    auto by_name = [&](const std::string& name) { return openstack::network::list_ports(ctx_.client, {.name = name}); };
+    if (auto adopted = adopt_untagged(ctx_, Kind::port, "ports", by_name, *all); !adopted) {
+      return std::unexpected(adopted.error());
+    }
     std::vector<ObservedResource> out;
     for (const auto& p : *all) {
       if (p.name == router_leg) continue;  // RouterInterfaceOps owns it

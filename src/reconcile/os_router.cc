@@ -14,11 +14,12 @@ class RouterOps : public KindOps {
   Result<std::vector<ObservedResource>> list() override {
     auto all = openstack::network::list_routers(ctx_.client, {.tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
-    auto adopted = adopt_untagged<openstack::network::Router>(ctx_, Kind::router, "routers", [&](const auto& name) {
+    auto by_name = [&](const std::string& name) {
       return openstack::network::list_routers(ctx_.client, {.name = name});
-    });
-    if (!adopted) return std::unexpected(adopted.error());
-    all->insert(all->end(), adopted->begin(), adopted->end());
+    };
+    if (auto adopted = adopt_untagged(ctx_, Kind::router, "routers", by_name, *all); !adopted) {
+      return std::unexpected(adopted.error());
+    }
     std::vector<ObservedResource> out;
     for (const auto& r : *all) {
       out.push_back({.key = {Kind::router, r.name},

@@ -17,11 +17,10 @@ class RouterInterfaceOps : public KindOps {
     const std::string name = ClusterNames::of(ctx_.cluster).router_interface;
     auto all = openstack::network::list_ports(ctx_.client, {.name = name, .tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
-    auto adopted = adopt_untagged<openstack::network::Port>(
-        ctx_, Kind::router_interface, "ports",
-        [&](const auto& leg) { return openstack::network::list_ports(ctx_.client, {.name = leg}); });
-    if (!adopted) return std::unexpected(adopted.error());
-    all->insert(all->end(), adopted->begin(), adopted->end());
+    auto by_name = [&](const std::string& leg) { return openstack::network::list_ports(ctx_.client, {.name = leg}); };
+    if (auto adopted = adopt_untagged(ctx_, Kind::router_interface, "ports", by_name, *all); !adopted) {
+      return std::unexpected(adopted.error());
+    }
     std::vector<ObservedResource> out;
     for (const auto& p : *all) {
       ObservedResource o{.key = {Kind::router_interface, p.name},

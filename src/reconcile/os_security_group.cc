@@ -14,11 +14,12 @@ class SecurityGroupOps : public KindOps {
   Result<std::vector<ObservedResource>> list() override {
     auto all = openstack::network::list_security_groups(ctx_.client, {.tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
-    auto adopted = adopt_untagged<openstack::network::SecurityGroup>(
-        ctx_, Kind::security_group, "security-groups",
-        [&](const auto& name) { return openstack::network::list_security_groups(ctx_.client, {.name = name}); });
-    if (!adopted) return std::unexpected(adopted.error());
-    all->insert(all->end(), adopted->begin(), adopted->end());
+    auto by_name = [&](const std::string& name) {
+      return openstack::network::list_security_groups(ctx_.client, {.name = name});
+    };
+    if (auto adopted = adopt_untagged(ctx_, Kind::security_group, "security-groups", by_name, *all); !adopted) {
+      return std::unexpected(adopted.error());
+    }
     std::vector<ObservedResource> out;
     for (const auto& g : *all) {
       out.push_back({.key = {Kind::security_group, g.name}, .id = g.id, .props = {{"description", g.description}}});

@@ -26,10 +26,10 @@ class SubnetOps : public KindOps {
     auto all = ctx_.client.list("network", {"network", "list subnets", ""},
                                 "/subnets" + openstack::query({{"tags", ctx_.tag}}), "subnets");
     if (!all) return std::unexpected(all.error());
-    auto adopted = adopt_untagged<RawSubnet>(ctx_, Kind::subnet, "subnets",
-                                             [&](const std::string& name) { return by_name(name); });
-    if (!adopted) return std::unexpected(adopted.error());
-    for (auto& a : *adopted) all->push_back(std::move(a.body));
+    std::vector<RawSubnet> adopted;
+    auto named = [&](const std::string& name) { return by_name(name); };
+    if (auto a = adopt_untagged(ctx_, Kind::subnet, "subnets", named, adopted); !a) return std::unexpected(a.error());
+    for (auto& r : adopted) all->push_back(std::move(r.body));
     std::vector<ObservedResource> out;
     for (const auto& j : *all) {
       std::string pool;
