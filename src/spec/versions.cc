@@ -4,20 +4,44 @@
 
 // Checksums are the ones upstream publishes (the .sha256 files beside each release asset), as recorded
 // in kubespray's checksum tables. Never edit one by hand: a wrong value makes every node refuse the file.
-// Image tags follow what kubeadm pins for each Kubernetes minor (etcd, pause, CoreDNS) and the releases
-// of cloud-provider-openstack matching that minor.
+// Image tags follow what kubeadm pins for each Kubernetes patch release (etcd, pause, CoreDNS) and the
+// release of cloud-provider-openstack matching that minor, sidecars included.
+//
+// etcd is kubeadm's DefaultEtcdVersion in cmd/kubeadm/app/constants/constants.go of the k8s.io/kubernetes
+// module at exactly the pinned tag. etcd's guide to upgrading from 3.5 to 3.6
+// (etcd.io/docs/latest/upgrades/upgrade_3_6) asks for every 3.5 member to be on 3.5.26 or later first:
+// 3.5.24 to 3.5.26 fix several upgrade blockers. The 1.33 release below runs kubeadm's 3.5.24-0, so its
+// etcd is to be brought to 3.5.26 or later before a move to the 1.34 release's 3.6.
 
 namespace kstack::spec {
 namespace {
 
-// The CSI sidecars cloud-provider-openstack's Cinder CSI manifests run with, for both supported minors.
-constexpr Image kCsiAttacher{"csi-attacher", "registry.k8s.io/sig-storage/csi-attacher", "v4.10.0"};
-constexpr Image kCsiProvisioner{"csi-provisioner", "registry.k8s.io/sig-storage/csi-provisioner", "v5.3.0"};
-constexpr Image kCsiSnapshotter{"csi-snapshotter", "registry.k8s.io/sig-storage/csi-snapshotter", "v8.3.0"};
-constexpr Image kCsiResizer{"csi-resizer", "registry.k8s.io/sig-storage/csi-resizer", "v1.14.0"};
-constexpr Image kCsiLivenessProbe{"livenessprobe", "registry.k8s.io/sig-storage/livenessprobe", "v2.17.0"};
-constexpr Image kCsiNodeDriverRegistrar{"csi-node-driver-registrar",
-                                        "registry.k8s.io/sig-storage/csi-node-driver-registrar", "v2.15.0"};
+/// CsiSidecars is the CSI sidecar images one cloud-provider-openstack release runs beside its Cinder plugin.
+// The tags are those of its manifests/cinder-csi-plugin/*.yaml (the same as charts/cinder-csi-plugin/
+// values.yaml) at the release the minor pins: sidecars are tested with the plugin release they ship with.
+struct CsiSidecars {
+  Image attacher, provisioner, snapshotter, resizer, livenessprobe, node_driver_registrar;
+};
+
+// cloud-provider-openstack v1.33.1.
+constexpr CsiSidecars kCsi133{
+    {"csi-attacher", "registry.k8s.io/sig-storage/csi-attacher", "v4.7.0"},
+    {"csi-provisioner", "registry.k8s.io/sig-storage/csi-provisioner", "v5.1.0"},
+    {"csi-snapshotter", "registry.k8s.io/sig-storage/csi-snapshotter", "v8.1.0"},
+    {"csi-resizer", "registry.k8s.io/sig-storage/csi-resizer", "v1.12.0"},
+    {"livenessprobe", "registry.k8s.io/sig-storage/livenessprobe", "v2.14.0"},
+    {"csi-node-driver-registrar", "registry.k8s.io/sig-storage/csi-node-driver-registrar", "v2.12.0"},
+};
+
+// cloud-provider-openstack v1.34.1.
+constexpr CsiSidecars kCsi134{
+    {"csi-attacher", "registry.k8s.io/sig-storage/csi-attacher", "v4.10.0"},
+    {"csi-provisioner", "registry.k8s.io/sig-storage/csi-provisioner", "v5.3.0"},
+    {"csi-snapshotter", "registry.k8s.io/sig-storage/csi-snapshotter", "v8.3.0"},
+    {"csi-resizer", "registry.k8s.io/sig-storage/csi-resizer", "v1.14.0"},
+    {"livenessprobe", "registry.k8s.io/sig-storage/livenessprobe", "v2.17.0"},
+    {"csi-node-driver-registrar", "registry.k8s.io/sig-storage/csi-node-driver-registrar", "v2.15.0"},
+};
 
 constexpr Image kFlannel{"flannel", "ghcr.io/flannel-io/flannel", "v0.27.3"};
 constexpr Image kFlannelCniPlugin{"flannel-cni-plugin", "ghcr.io/flannel-io/flannel-cni-plugin", "v1.7.1-flannel1"};
@@ -82,7 +106,10 @@ const std::array<Release, 2> kReleases{{
                                             "v1.33.8"},
                 .kube_scheduler = {"kube-scheduler", "registry.k8s.io/kube-scheduler", "v1.33.8"},
                 .kube_proxy = {"kube-proxy", "registry.k8s.io/kube-proxy", "v1.33.8"},
-                .etcd = {"etcd", "registry.k8s.io/etcd", "3.5.21-0"},
+                // kubeadm's etcd for 1.33 since the 3.5.24 update of every supported branch (release-1.33,
+                // before v1.33.8); kubeadm v1.34.4's constants.go names it for a 1.33 control plane
+                // (SupportedEtcdVersion[33] = "3.5.24-0").
+                .etcd = {"etcd", "registry.k8s.io/etcd", "3.5.24-0"},
                 .pause = {"pause", "registry.k8s.io/pause", "3.10"},
                 .coredns = {"coredns", "registry.k8s.io/coredns/coredns", "v1.12.0"},
                 .flannel = kFlannel,
@@ -91,14 +118,14 @@ const std::array<Release, 2> kReleases{{
                 .traefik = kTraefik,
                 .openstack_cloud_controller_manager = {"openstack-cloud-controller-manager",
                                                        "registry.k8s.io/provider-os/openstack-cloud-controller-manager",
-                                                       "v1.33.0"},
-                .cinder_csi_plugin = {"cinder-csi-plugin", "registry.k8s.io/provider-os/cinder-csi-plugin", "v1.33.0"},
-                .csi_attacher = kCsiAttacher,
-                .csi_provisioner = kCsiProvisioner,
-                .csi_snapshotter = kCsiSnapshotter,
-                .csi_resizer = kCsiResizer,
-                .csi_livenessprobe = kCsiLivenessProbe,
-                .csi_node_driver_registrar = kCsiNodeDriverRegistrar,
+                                                       "v1.33.1"},
+                .cinder_csi_plugin = {"cinder-csi-plugin", "registry.k8s.io/provider-os/cinder-csi-plugin", "v1.33.1"},
+                .csi_attacher = kCsi133.attacher,
+                .csi_provisioner = kCsi133.provisioner,
+                .csi_snapshotter = kCsi133.snapshotter,
+                .csi_resizer = kCsi133.resizer,
+                .csi_livenessprobe = kCsi133.livenessprobe,
+                .csi_node_driver_registrar = kCsi133.node_driver_registrar,
             },
     },
     {
@@ -140,7 +167,8 @@ const std::array<Release, 2> kReleases{{
                                             "v1.34.4"},
                 .kube_scheduler = {"kube-scheduler", "registry.k8s.io/kube-scheduler", "v1.34.4"},
                 .kube_proxy = {"kube-proxy", "registry.k8s.io/kube-proxy", "v1.34.4"},
-                .etcd = {"etcd", "registry.k8s.io/etcd", "3.6.4-0"},
+                // kubeadm v1.34.4: DefaultEtcdVersion = "3.6.5-0".
+                .etcd = {"etcd", "registry.k8s.io/etcd", "3.6.5-0"},
                 .pause = {"pause", "registry.k8s.io/pause", "3.10.1"},
                 .coredns = {"coredns", "registry.k8s.io/coredns/coredns", "v1.12.1"},
                 .flannel = kFlannel,
@@ -151,12 +179,12 @@ const std::array<Release, 2> kReleases{{
                                                        "registry.k8s.io/provider-os/openstack-cloud-controller-manager",
                                                        "v1.34.1"},
                 .cinder_csi_plugin = {"cinder-csi-plugin", "registry.k8s.io/provider-os/cinder-csi-plugin", "v1.34.1"},
-                .csi_attacher = kCsiAttacher,
-                .csi_provisioner = kCsiProvisioner,
-                .csi_snapshotter = kCsiSnapshotter,
-                .csi_resizer = kCsiResizer,
-                .csi_livenessprobe = kCsiLivenessProbe,
-                .csi_node_driver_registrar = kCsiNodeDriverRegistrar,
+                .csi_attacher = kCsi134.attacher,
+                .csi_provisioner = kCsi134.provisioner,
+                .csi_snapshotter = kCsi134.snapshotter,
+                .csi_resizer = kCsi134.resizer,
+                .csi_livenessprobe = kCsi134.livenessprobe,
+                .csi_node_driver_registrar = kCsi134.node_driver_registrar,
             },
     },
 }};

@@ -75,6 +75,34 @@ TEST(Versions, EveryImageIsTaggedAndControlPlaneMatchesTheRelease) {
   }
 }
 
+TEST(Versions, EtcdIsWhatKubeadmPinsForThePatchRelease) {
+  // cmd/kubeadm/app/constants/constants.go, DefaultEtcdVersion, at each pinned tag.
+  EXPECT_EQ(find_release("1.33.8")->images.etcd.tag, "3.5.24-0");
+  EXPECT_EQ(find_release("1.34.4")->images.etcd.tag, "3.6.5-0");
+}
+
+TEST(Versions, CsiSidecarsAreThoseOfTheCinderPluginRelease) {
+  // cloud-provider-openstack's manifests/cinder-csi-plugin at the plugin's tag.
+  struct Expected {
+    std::string_view kubernetes, plugin, attacher, provisioner, snapshotter, resizer, livenessprobe, registrar;
+  };
+  for (const auto& e :
+       {Expected{"1.33.8", "v1.33.1", "v4.7.0", "v5.1.0", "v8.1.0", "v1.12.0", "v2.14.0", "v2.12.0"},
+        Expected{"1.34.4", "v1.34.1", "v4.10.0", "v5.3.0", "v8.3.0", "v1.14.0", "v2.17.0", "v2.15.0"}}) {
+    const Release* r = find_release(e.kubernetes);
+    ASSERT_NE(r, nullptr);
+    SCOPED_TRACE(std::string(e.kubernetes));
+    EXPECT_EQ(r->images.cinder_csi_plugin.tag, e.plugin);
+    EXPECT_EQ(r->images.openstack_cloud_controller_manager.tag, e.plugin);
+    EXPECT_EQ(r->images.csi_attacher.tag, e.attacher);
+    EXPECT_EQ(r->images.csi_provisioner.tag, e.provisioner);
+    EXPECT_EQ(r->images.csi_snapshotter.tag, e.snapshotter);
+    EXPECT_EQ(r->images.csi_resizer.tag, e.resizer);
+    EXPECT_EQ(r->images.csi_livenessprobe.tag, e.livenessprobe);
+    EXPECT_EQ(r->images.csi_node_driver_registrar.tag, e.registrar);
+  }
+}
+
 TEST(Image, RefWithAndWithoutMirror) {
   Image image{"etcd", "registry.k8s.io/etcd", "3.6.4-0"};
   EXPECT_EQ(image.ref(), "registry.k8s.io/etcd:3.6.4-0");
