@@ -54,12 +54,46 @@ json pool_body(const Pool& p) {
     const auto& h = p.health_monitor;
     json hm = {{"type", h.type}, {"delay", h.delay_s}, {"timeout", h.timeout_s}, {"max_retries", h.max_retries}};
     if (!h.url_path.empty()) hm["url_path"] = h.url_path;
+    if (!h.expected_codes.empty()) hm["expected_codes"] = h.expected_codes;
     pool["healthmonitor"] = hm;
   }
   return pool;
 }
 
+json listener_body(const Listener& l) {
+  json out = {{"name", l.name},
+              {"protocol", l.protocol},
+              {"protocol_port", l.protocol_port},
+              {"default_pool", pool_body(l.default_pool)}};
+  if (!l.allowed_cidrs.empty()) out["allowed_cidrs"] = l.allowed_cidrs;
+  if (l.timeout_client_data_ms > 0) out["timeout_client_data"] = l.timeout_client_data_ms;
+  if (l.timeout_member_data_ms > 0) out["timeout_member_data"] = l.timeout_member_data_ms;
+  if (!l.tags.empty()) out["tags"] = l.tags;
+  return out;
+}
+
+ListenerState parse_listener(const json& j) {
+  ListenerState out{.id = str(j, "id"),
+                    .name = str(j, "name"),
+                    .provisioning_status = str(j, "provisioning_status"),
+                    .load_balancer_ids = ids(j, "loadbalancers"),
+                    .allowed_cidrs = strings(j, "allowed_cidrs"),
+                    .timeout_client_data_ms = static_cast<int>(num(j, "timeout_client_data")),
+                    .timeout_member_data_ms = static_cast<int>(num(j, "timeout_member_data")),
+                    .tags = strings(j, "tags")};
+  return out;
+}
+
 }  // namespace
+
+json listener_update_body(const ListenerUpdate& u) {
+  // An empty list clears the restriction: Octavia then accepts every source again.
+  json listener = {{"allowed_cidrs", u.allowed_cidrs}};
+  if (u.timeout_client_data_ms > 0) listener["timeout_client_data"] = u.timeout_client_data_ms;
+  if (u.timeout_member_data_ms > 0) listener["timeout_member_data"] = u.timeout_member_data_ms;
+  if (!u.tags.empty()) listener["tags"] = u.tags;
+  return {{"listener", listener}};
+}
 
 json create_body(const LoadBalancerCreate& r) {
   json lb = {{"name", r.name}};
@@ -73,12 +107,7 @@ json create_body(const LoadBalancerCreate& r) {
   if (!r.tags.empty()) lb["tags"] = r.tags;
   if (!r.listeners.empty()) {
     lb["listeners"] = json::array();
-    for (const auto& l : r.listeners) {
-      lb["listeners"].push_back({{"name", l.name},
-                                 {"protocol", l.protocol},
-                                 {"protocol_port", l.protocol_port},
-                                 {"default_pool", pool_body(l.default_pool)}});
-    }
+    for (const auto& l : r.listeners) lb["listeners"].push_back(listener_body(l));
   }
   return {{"loadbalancer", lb}};
 }
@@ -146,6 +175,22 @@ Result<StatusTree> status_tree(Client& client, const std::string& id) {
     tree.listeners.push_back(std::move(ls));
   }
   return tree;
+}
+
+Result<std::vector<ListenerState>> list_listeners(Client& client, const std::vector<std::string>& tags) {
+  const std::string path = "/lbaas/listeners" + query({{"tags", join(tags)}});
+  auto items = client.list(kService, info("list listeners"), path, "listeners");
+  if (!items) return std::unexpected(items.error());
+  std::vector<ListenerState> out;
+  for (const auto& j : *items) out.push_back(parse_listener(j));
+  return out;
+}
+
+Result<ListenerState> update_listener(Client& client, const std::string& id, const ListenerUpdate& update) {
+  auto j = client.call(kService, {info("update listener", "listener " + id), "PUT", "/lbaas/listeners/" + id,
+                                  listener_update_body(update)});
+  if (!j) return std::unexpected(j.error());
+  return parse_listener(j->value("listener", json::object()));
 }
 
 Result<void> delete_load_balancer(Client& client, const std::string& id) {

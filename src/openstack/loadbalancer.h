@@ -29,7 +29,8 @@ struct HealthMonitor {
   int delay_s = 5;
   int timeout_s = 5;
   int max_retries = 3;
-  std::string url_path;  // HTTP(S) only
+  std::string url_path;        // HTTP(S) only
+  std::string expected_codes;  // HTTP(S) only: "200", "200,202", "200-204"; empty: Octavia's default (200)
 };
 
 /// Member is one backend of a pool.
@@ -56,6 +57,31 @@ struct Listener {
   std::string protocol = "TCP";
   int protocol_port = 0;
   Pool default_pool;
+  std::vector<std::string> allowed_cidrs;  // sources the listener accepts; empty: every source
+  int timeout_client_data_ms = 0;          // idle time allowed on either side of a connection; 0: Octavia's
+  int timeout_member_data_ms = 0;          //   default (50 s), which cuts long watches, logs -f and exec
+  std::vector<std::string> tags;
+};
+
+/// ListenerState is a listener as Octavia reports it.
+struct ListenerState {
+  std::string id;
+  std::string name;
+  std::string provisioning_status;
+  std::vector<std::string> load_balancer_ids;
+  std::vector<std::string> allowed_cidrs;  // empty: every source (Octavia answers null)
+  int timeout_client_data_ms = 0;
+  int timeout_member_data_ms = 0;
+  std::vector<std::string> tags;
+};
+
+/// ListenerUpdate is what kstack changes on a listener in place: who may connect, how long a connection may
+/// idle, and its tags.
+struct ListenerUpdate {
+  std::vector<std::string> allowed_cidrs;  // empty: every source
+  int timeout_client_data_ms = 0;          // 0: left as it is
+  int timeout_member_data_ms = 0;
+  std::vector<std::string> tags;  // empty: left as they are
 };
 
 /// LoadBalancerCreate is a whole load balancer in one POST (Octavia's "fully populated" create).
@@ -98,6 +124,10 @@ Result<LoadBalancer> create_load_balancer(Client& client, const LoadBalancerCrea
 Result<LoadBalancer> get_load_balancer(Client& client, const std::string& id);
 Result<std::vector<LoadBalancer>> list_load_balancers(Client& client, const LoadBalancerFilter& filter = {});
 Result<StatusTree> status_tree(Client& client, const std::string& id);
+/// The listeners carrying all of `tags`, in one list call.
+Result<std::vector<ListenerState>> list_listeners(Client& client, const std::vector<std::string>& tags);
+/// Changes a listener in place; Octavia then takes its load balancer through PENDING_UPDATE.
+Result<ListenerState> update_listener(Client& client, const std::string& id, const ListenerUpdate& update);
 /// The project's load-balancer quota (-1: unlimited; Octavia's null, "the default", counts as unlimited) and
 /// how many load balancers the project has.
 struct LoadBalancerQuota {
@@ -108,7 +138,8 @@ Result<LoadBalancerQuota> load_balancer_quota(Client& client, const std::string&
 /// Deletes the load balancer with its listeners, pools, members and monitors.
 Result<void> delete_load_balancer(Client& client, const std::string& id);
 
-/// The JSON body of the fully populated create (exposed for tests).
+/// The JSON bodies of the fully populated create and of a listener update (exposed for tests).
 nlohmann::json create_body(const LoadBalancerCreate& request);
+nlohmann::json listener_update_body(const ListenerUpdate& update);
 
 }  // namespace kstack::openstack::loadbalancer

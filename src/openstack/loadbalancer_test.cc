@@ -43,6 +43,62 @@ TEST(LoadBalancer, FullyPopulatedCreateIsOnePost) {
   EXPECT_EQ(sent["tags"][0], "kstack-cluster=itest-rec");
 }
 
+TEST(LoadBalancer, ListenerRestrictsSourcesKeepsLongConnectionsAndMonitorsReadyz) {
+  auto r = api_lb();
+  auto& listener = r.listeners.front();
+  listener.allowed_cidrs = {"10.77.0.0/24", "198.51.100.0/24"};
+  listener.timeout_client_data_ms = 14400000;
+  listener.timeout_member_data_ms = 14400000;
+  listener.tags = {"kstack-cluster=itest-rec"};
+  listener.default_pool.health_monitor = {.type = "HTTPS", .url_path = "/readyz", .expected_codes = "200"};
+  auto sent = create_body(r)["loadbalancer"]["listeners"][0];
+  EXPECT_EQ(sent["allowed_cidrs"], json::array({"10.77.0.0/24", "198.51.100.0/24"}));
+  EXPECT_EQ(sent["timeout_client_data"], 14400000);
+  EXPECT_EQ(sent["timeout_member_data"], 14400000);
+  EXPECT_EQ(sent["tags"][0], "kstack-cluster=itest-rec");
+  const auto& hm = sent["default_pool"]["healthmonitor"];
+  EXPECT_EQ(hm["type"], "HTTPS");
+  EXPECT_EQ(hm["url_path"], "/readyz");
+  EXPECT_EQ(hm["expected_codes"], "200");
+
+  // Unset, they are left to Octavia's defaults: every source, 50 s.
+  auto plain = create_body(api_lb())["loadbalancer"]["listeners"][0];
+  EXPECT_FALSE(plain.contains("allowed_cidrs"));
+  EXPECT_FALSE(plain.contains("timeout_client_data"));
+}
+
+TEST(LoadBalancer, ListenersByTagAndAnUpdateInPlace) {
+  FakeCloud cloud;
+  const std::string listener = "24696122-bdf5-4e80-b2e1-a51fadbd2111";
+  cloud.on("GET", "/lb/v2/lbaas/listeners?tags=kstack-cluster%3Ditest-rec", 200, "loadbalancer/listeners_by_tag.json");
+  cloud.on("PUT", "/lb/v2/lbaas/listeners/" + listener, 200, "loadbalancer/listener_update.json");
+  auto client = cloud.connect();
+  auto listed = list_listeners(*client, {"kstack-cluster=itest-rec"});
+  ASSERT_TRUE(listed) << listed.error().to_string();
+  ASSERT_EQ(listed->size(), 1u);
+  const auto& l = listed->front();
+  EXPECT_EQ(l.id, listener);
+  EXPECT_EQ(l.load_balancer_ids, std::vector<std::string>{kLb});
+  EXPECT_EQ(l.allowed_cidrs, (std::vector<std::string>{"10.77.0.0/24", "198.51.100.0/24"}));
+  EXPECT_EQ(l.timeout_client_data_ms, 14400000);
+  EXPECT_EQ(l.timeout_member_data_ms, 14400000);
+
+  auto updated = update_listener(*client, listener,
+                                 {.allowed_cidrs = {"10.77.0.0/24", "192.0.2.0/24"},
+                                  .timeout_client_data_ms = 14400000,
+                                  .timeout_member_data_ms = 14400000,
+                                  .tags = {"kstack-cluster=itest-rec"}});
+  ASSERT_TRUE(updated) << updated.error().to_string();
+  EXPECT_EQ(updated->provisioning_status, "PENDING_UPDATE");
+  EXPECT_EQ(updated->allowed_cidrs, (std::vector<std::string>{"10.77.0.0/24", "192.0.2.0/24"}));
+  auto sent = json::parse(cloud.server.received().back().body)["listener"];
+  EXPECT_EQ(sent["allowed_cidrs"], json::array({"10.77.0.0/24", "192.0.2.0/24"}));
+  EXPECT_EQ(sent["timeout_member_data"], 14400000);
+
+  // Lifting the restriction sends an empty list: Octavia clears it (a missing key would keep it).
+  EXPECT_EQ(listener_update_body({})["listener"]["allowed_cidrs"], json::array());
+}
+
 TEST(LoadBalancer, VipPortWinsOverSubnet) {
   auto r = api_lb();
   r.vip_port_id = "port-1";
