@@ -7,7 +7,9 @@ namespace kstack::bootstrap {
 namespace {
 
 // The NGINX Ingress Controller of the nginx project (nginx/nginx-ingress), serving the standard
-// Ingress resource only (its custom resources would need CRDs kstack does not install).
+// Ingress resource only (its custom resources would need CRDs kstack does not install). The ClusterRole
+// follows upstream's deployments/rbac/rbac.yaml for what the controller reads (nodes: list included);
+// telemetry reporting, on by default upstream, is off: a cluster does not phone home unless asked.
 constexpr std::string_view kNginx = R"TXT(apiVersion: v1
 kind: Namespace
 metadata:
@@ -33,6 +35,9 @@ rules:
   - apiGroups: [""]
     resources: [pods]
     verbs: [update]
+  - apiGroups: [""]
+    resources: [nodes]
+    verbs: [list]
   - apiGroups: [""]
     resources: [events]
     verbs: [create, patch, list]
@@ -148,6 +153,7 @@ spec:
             - -health-status
             - -ready-status
             - -report-ingress-status
+            - -enable-telemetry-reporting=false
 @EXTERNAL_SERVICE@)TXT";
 
 constexpr std::string_view kNginxService = R"TXT(---

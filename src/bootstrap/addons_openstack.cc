@@ -150,6 +150,11 @@ spec:
             secretName: cloud-config
 )TXT";
 
+// The Cinder CSI driver as cloud-provider-openstack's manifests/cinder-csi-plugin ship it, without volume
+// snapshots: upstream's csi-snapshotter sidecar only works beside the snapshot.storage.k8s.io CRDs and the
+// snapshot-controller, which are a separate install (kubernetes-csi/external-snapshotter), and a
+// VolumeSnapshotClass. kstack installs none of them, so the sidecar is left out too (it would only fail
+// to find its CRDs); VolumeSnapshot objects are not served.
 constexpr std::string_view kCinderCsi = R"TXT(apiVersion: storage.k8s.io/v1
 kind: CSIDriver
 metadata:

@@ -165,7 +165,6 @@ rules:
       - group: authentication.k8s.io
         resources:
           - tokenreviews
-          - tokenrequests
   - level: RequestResponse
     verbs:
       - create

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "bootstrap/placeholder_pki.h"
+#include "spec/render.h"
 
 namespace kstack::bootstrap {
 namespace {
@@ -194,6 +195,19 @@ TEST(Render, WithoutTheCloudIntegrationIngressUsesTheHostNetwork) {
   EXPECT_NE(find_file(by_name(nodes, "demo-master-1"), "/etc/kubernetes/addons/50-traefik.yaml"), nullptr);
 }
 
+TEST(Render, NginxIngressListsNodesAndReportsNoTelemetry) {
+  RenderFixture f;
+  for (bool cloud : {true, false}) {
+    f.spec.addons.cloud_provider = cloud;
+    auto nodes = f.render();
+    const auto* ingress = find_file(by_name(nodes, "demo-master-1"), "/etc/kubernetes/addons/50-nginx-ingress.yaml");
+    ASSERT_NE(ingress, nullptr);
+    // Upstream's rbac.yaml grants nodes: list; without it the controller's node lister is refused.
+    EXPECT_NE(ingress->content.find("    resources: [nodes]\n    verbs: [list]\n"), std::string::npos);
+    EXPECT_NE(ingress->content.find("- -enable-telemetry-reporting=false\n"), std::string::npos);
+  }
+}
+
 TEST(Render, CinderCsiTagsVolumesWithTheCluster) {
   RenderFixture f;
   auto nodes = f.render();
@@ -201,6 +215,26 @@ TEST(Render, CinderCsiTagsVolumesWithTheCluster) {
   ASSERT_NE(csi, nullptr);
   EXPECT_NE(csi->content.find("--cluster=$(CLUSTER_NAME)"), std::string::npos);
   EXPECT_NE(csi->content.find("value: \"demo\""), std::string::npos);
+}
+
+TEST(Render, AuditPolicyNamesOnlyResourcesThatExist) {
+  RenderFixture f;
+  auto nodes = f.render();
+  const auto* policy = find_file(by_name(nodes, "demo-master-1"), "/etc/kubernetes/audit-policy.yaml");
+  ASSERT_NE(policy, nullptr);
+  // A token request is the subresource serviceaccounts/token; authentication.k8s.io has no "tokenrequests".
+  EXPECT_NE(policy->content.find("- serviceaccounts/token"), std::string::npos);
+  EXPECT_EQ(policy->content.find("tokenrequests"), std::string::npos);
+}
+
+TEST(Render, VolumeSnapshotsAreOffAndTheSpecSaysSo) {
+  RenderFixture f;
+  auto nodes = f.render();
+  const auto* csi = find_file(by_name(nodes, "demo-master-1"), "/etc/kubernetes/addons/42-cinder-csi.yaml");
+  ASSERT_NE(csi, nullptr);
+  // No half install: the snapshotter sidecar without the CRDs and controller only fails.
+  EXPECT_EQ(csi->content.find("snapshot"), std::string::npos);
+  EXPECT_NE(spec::render_spec(f.spec).find("# Volume snapshots are off"), std::string::npos);
 }
 
 TEST(Render, NoTemplatePlaceholderIsLeftInAnyFile) {

@@ -168,6 +168,8 @@ std::string render_spec(const ClusterSpec& s) {
   out += "  # \"\": none yet (create one before enabling them on a production cloud).\n";
   out += fmt::format("  application_credential: {}\n", yaml_scalar(s.addons.application_credential));
   out += "  # Cinder CSI driver: PersistentVolumes become Cinder volumes; and its default StorageClass.\n";
+  out += "  # Volume snapshots are off: the snapshot CRDs, snapshot-controller and a VolumeSnapshotClass\n";
+  out += "  # are not installed (install external-snapshotter yourself to use them).\n";
   out += fmt::format("  cinder_csi: {}\n", boolean(s.addons.cinder_csi));
   out += fmt::format("  default_storage_class: {}\n\n", boolean(s.addons.default_storage_class));
 
