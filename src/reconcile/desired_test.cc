@@ -45,8 +45,8 @@ TEST(Desired, ReferenceHaCluster) {
   EXPECT_EQ(counts[Kind::volume], 6);  // masters and workers; the bastion has none
   EXPECT_EQ(counts[Kind::server], 7);
   EXPECT_EQ(counts[Kind::load_balancer], 1);
-  EXPECT_EQ(counts[Kind::security_group_rule], 21);
-  EXPECT_EQ(r->size(), 55u);
+  EXPECT_EQ(counts[Kind::security_group_rule], 22);
+  EXPECT_EQ(r->size(), 56u);
   ASSERT_TRUE(dependency_order(*r)) << dependency_order(*r).error().to_string();
 
   const auto& lb = find(*r, Kind::load_balancer, "demo-api");

@@ -11,6 +11,8 @@ namespace {
 constexpr int kApiPort = 6443;
 constexpr int kKubeletPort = 10250;
 constexpr int kVxlanPort = 8472;
+constexpr int kHttpPort = 80;
+constexpr int kHttpsPort = 443;
 constexpr int kNodePortMin = 30000;
 constexpr int kNodePortMax = 32767;
 
@@ -73,6 +75,9 @@ Result<SecurityGroupPlan> security_groups(const spec::ClusterSpec& spec, const m
     add(p.masters, tcp(kApiPort, kApiPort, *pool));
   }
   if (has_workers) add(p.masters, from_group("tcp", kApiPort, kApiPort, p.workers));
+  // kube-proxy sends a master's traffic for the kubernetes Service to any master's API server, directly
+  // (the Service's endpoints are the masters' addresses), not through the load balancer.
+  add(p.masters, from_group("tcp", kApiPort, kApiPort, p.masters));
   for (const auto& cidr : spec.network.api_allowed_cidrs) add(p.masters, tcp(kApiPort, kApiPort, cidr));
   if (dedicated_etcd) {
     add(p.etcd, from_group("tcp", 2379, 2380, p.etcd));
@@ -83,6 +88,12 @@ Result<SecurityGroupPlan> security_groups(const spec::ClusterSpec& spec, const m
   add(p.masters, from_group("tcp", kKubeletPort, kKubeletPort, p.masters));
 
   add(p.workers, from_group("tcp", kKubeletPort, kKubeletPort, p.masters));
+  // Without the cloud integration the ingress controller listens on the workers' own ports 80 and 443
+  // (host network) and nothing else stands in front of it: it serves whoever reaches a worker, like the
+  // Octavia listener of its LoadBalancer Service does in the other variant.
+  if (has_workers && spec.addons.ingress != spec::Ingress::none && !spec.addons.cloud_provider) {
+    for (int port : {kHttpPort, kHttpsPort}) add(p.workers, tcp(port, port, "0.0.0.0/0"));
+  }
   add(p.workers, tcp(kNodePortMin, kNodePortMax, model.subnet_cidr));
   add(p.workers,
       RuleSpec{

@@ -34,9 +34,10 @@ struct SecurityGroupPlan {
 /// The security groups of a cluster:
 ///   bastion: SSH only from the spec's SSH CIDRs;
 ///   masters: 6443 from the API load balancer (Neutron's dynamic pool, where its addresses come from),
-///            the workers and the spec's API CIDRs; 2379-2380 only from masters (or the etcd group);
-///            10250 from masters;
-///   workers: 10250 from masters, NodePorts (30000-32767) only from the cluster subnet;
+///            the workers, the other masters and the spec's API CIDRs; 2379-2380 only from masters (or the
+///            etcd group); 10250 from masters;
+///   workers: 10250 from masters, NodePorts (30000-32767) only from the cluster subnet; 80 and 443 from
+///            anywhere when the ingress controller runs on their host network (no cloud integration);
 ///   nodes (every node but the bastion): VXLAN (UDP 8472) and ICMP between nodes, SSH only from the bastion.
 /// Every group also allows all egress, as Neutron's default rules do.
 Result<SecurityGroupPlan> security_groups(const spec::ClusterSpec& spec, const model::ClusterModel& model);

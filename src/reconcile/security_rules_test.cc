@@ -42,11 +42,12 @@ TEST(SecurityRules, ReferenceClusterIsLeastPrivilege) {
   auto masters = ingress_of(*p, "demo-masters");
   EXPECT_TRUE(has(masters, "tcp", 6443, 6443, "10.0.128.0/17", ""));  // the load balancer's pool
   EXPECT_TRUE(has(masters, "tcp", 6443, 6443, "", "demo-workers"));
+  EXPECT_TRUE(has(masters, "tcp", 6443, 6443, "", "demo-masters"));  // kube-proxy's choice of master
   EXPECT_TRUE(has(masters, "tcp", 6443, 6443, "198.51.100.0/24", ""));
   EXPECT_TRUE(has(masters, "tcp", 6443, 6443, "203.0.113.0/24", ""));
   EXPECT_TRUE(has(masters, "tcp", 2379, 2380, "", "demo-masters"));
   EXPECT_TRUE(has(masters, "tcp", 10250, 10250, "", "demo-masters"));
-  EXPECT_EQ(masters.size(), 6u);
+  EXPECT_EQ(masters.size(), 7u);
 
   auto workers = ingress_of(*p, "demo-workers");
   EXPECT_TRUE(has(workers, "tcp", 10250, 10250, "", "demo-masters"));
@@ -66,6 +67,28 @@ TEST(SecurityRules, ReferenceClusterIsLeastPrivilege) {
     EXPECT_TRUE((group == "demo-bastion" && r.port_min == 22) || (group == "demo-masters" && r.port_min == 6443))
         << rule_name(group, r);
   }
+}
+
+TEST(SecurityRules, HostNetworkIngressOpensHttpAndHttpsOnTheWorkers) {
+  auto spec = reference_spec();
+  auto model = model::build_model(spec);
+  ASSERT_TRUE(model);
+  auto with_lb = security_groups(spec, *model);
+  ASSERT_TRUE(with_lb);
+  EXPECT_FALSE(has(ingress_of(*with_lb, "demo-workers"), "tcp", 80, 80, "0.0.0.0/0", ""));
+
+  spec.addons.cloud_provider = false;  // the ingress controller then serves on the workers' host network
+  auto host = security_groups(spec, *model);
+  ASSERT_TRUE(host);
+  auto workers = ingress_of(*host, "demo-workers");
+  EXPECT_TRUE(has(workers, "tcp", 80, 80, "0.0.0.0/0", ""));
+  EXPECT_TRUE(has(workers, "tcp", 443, 443, "0.0.0.0/0", ""));
+  EXPECT_FALSE(has(ingress_of(*host, "demo-masters"), "tcp", 80, 80, "0.0.0.0/0", ""));
+
+  spec.addons.ingress = spec::Ingress::none;
+  auto none = security_groups(spec, *model);
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(has(ingress_of(*none, "demo-workers"), "tcp", 80, 80, "0.0.0.0/0", ""));
 }
 
 TEST(SecurityRules, DedicatedEtcdOnlyFromMastersAndPeers) {
