@@ -4,6 +4,8 @@
 #include <fmt/ranges.h>
 #include <openssl/evp.h>
 
+#include <set>
+
 #include "reconcile/security_rules.h"
 
 namespace kstack::reconcile {
@@ -27,6 +29,22 @@ const spec::NodePool& pool_of(const spec::ClusterSpec& spec, model::Role role) {
 std::string default_group_policy(model::Role role) {
   return role == model::Role::worker ? "soft-anti-affinity" : "anti-affinity";
 }
+
+// Who may connect to the API load balancer's listener: the spec's API CIDRs and the cluster's own subnet,
+// since every node reaches the API at the VIP. Empty, Octavia's "every source", when the spec allows all.
+std::string listener_allowed_cidrs(const spec::ClusterSpec& spec, const model::ClusterModel& model) {
+  std::set<std::string> cidrs{model.subnet_cidr};
+  for (const auto& cidr : spec.network.api_allowed_cidrs) {
+    if (cidr == "0.0.0.0/0") return "";
+    cidrs.insert(cidr);
+  }
+  return fmt::format("{}", fmt::join(cidrs, ","));
+}
+
+// How long an API connection may stay idle on either side before the load balancer closes it. Octavia's
+// default, 50 s, cuts `kubectl logs -f`, exec, attach and port-forward sessions (and quiet watches); other
+// installers set hours.
+constexpr const char* kApiIdleTimeoutMs = "14400000";  // 4 h
 
 }  // namespace
 
@@ -138,7 +156,12 @@ Result<std::vector<Resource>> desired_resources(const spec::ClusterSpec& spec, c
                              {"pool_algorithm", "ROUND_ROBIN"},
                              {"member_port", "6443"},
                              {"members", fmt::format("{}", fmt::join(members, ","))},
-                             {"monitor", "TCP delay=5 timeout=5 max_retries=3"}},
+                             // An API server that accepts connections but is not ready (etcd lost) is taken
+                             // out: /readyz is open to anonymous requests.
+                             {"monitor", "HTTPS delay=5 timeout=5 max_retries=3 url_path=/readyz expected_codes=200"},
+                             {"allowed_cidrs", listener_allowed_cidrs(spec, model)},
+                             {"timeout_client_data", kApiIdleTimeoutMs},
+                             {"timeout_member_data", kApiIdleTimeoutMs}},
                    .depends_on = {subnet, {Kind::router_interface, n.router_interface}}});
     if (spec.api_load_balancer.floating_ip) {
       out.push_back({.key = {Kind::floating_ip, n.api_floating_ip},

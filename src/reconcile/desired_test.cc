@@ -53,6 +53,11 @@ TEST(Desired, ReferenceHaCluster) {
   EXPECT_EQ(lb.props.at("members"), "10.0.0.11,10.0.0.12,10.0.0.13");
   EXPECT_EQ(lb.props.at("vip_address"), "10.0.0.5");
   EXPECT_EQ(lb.props.at("listener_port"), "6443");
+  EXPECT_EQ(lb.props.at("monitor"), "HTTPS delay=5 timeout=5 max_retries=3 url_path=/readyz expected_codes=200");
+  // The spec's API sources and the subnet the nodes reach the VIP from.
+  EXPECT_EQ(lb.props.at("allowed_cidrs"), "10.0.0.0/16,198.51.100.0/24,203.0.113.0/24");
+  EXPECT_EQ(lb.props.at("timeout_client_data"), "14400000");
+  EXPECT_EQ(lb.props.at("timeout_member_data"), "14400000");
   EXPECT_EQ(find(*r, Kind::floating_ip, "demo-api").props.at("port_id"), "ref:load_balancer/demo-api#vip_port_id");
   EXPECT_EQ(find(*r, Kind::floating_ip, "demo-bastion").props.at("port_id"), "ref:port/demo-bastion");
 
@@ -84,6 +89,15 @@ TEST(Desired, SingleNodeHasNoLoadBalancerAndConfigurablePolicy) {
   EXPECT_EQ(counts[Kind::floating_ip], 1);
   EXPECT_EQ(counts[Kind::server], 2);
   EXPECT_EQ(find(*r, Kind::server_group, "demo-masters").props.at("policy"), "soft-anti-affinity");
+}
+
+TEST(Desired, ApiOpenToEveryoneLeavesTheListenerUnrestricted) {
+  auto spec = reference_spec();
+  spec.network.api_allowed_cidrs = {"0.0.0.0/0"};
+  auto model = model::build_model(spec);
+  auto r = desired_resources(spec, *model, reference_facts(*model));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(find(*r, Kind::load_balancer, "demo-api").props.at("allowed_cidrs"), "");
 }
 
 TEST(Desired, ApiWithoutFloatingIp) {

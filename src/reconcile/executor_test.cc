@@ -207,6 +207,37 @@ TEST(Executor, ScalesWorkersUpAndDown) {
   }
 }
 
+TEST(Executor, ChangingTheApiSourcesUpdatesTheListenerInPlace) {
+  FakeCloud cloud;
+  auto spec = testing::reference_spec();
+  auto model = model::build_model(spec);
+  auto desired = *desired_resources(spec, *model, testing::reference_facts(*model));
+  converge(cloud, desired);
+  std::string lb_id;
+  for (const auto& r : cloud.resources()) {
+    if (r.key.kind == Kind::load_balancer) lb_id = r.id;
+  }
+
+  spec.network.api_allowed_cidrs = {"192.0.2.0/24"};
+  auto narrowed = *desired_resources(spec, *model, testing::reference_facts(*model));
+  auto out = converge(cloud, narrowed);
+  EXPECT_TRUE(out.result.ok());
+  EXPECT_EQ(out.result.updated, 1);
+  // Besides the listener, only the masters' rules for the API sources change: one new, two gone.
+  for (const auto& a : out.plan.actions) {
+    if (a.op != Op::update) {
+      EXPECT_EQ(a.key.kind, Kind::security_group_rule) << a.key.to_string();
+    }
+  }
+  for (const auto& r : cloud.resources()) {
+    if (r.key.kind != Kind::load_balancer) continue;
+    EXPECT_EQ(r.id, lb_id);
+    EXPECT_EQ(r.props.at("allowed_cidrs"), "10.0.0.0/16,192.0.2.0/24");
+    EXPECT_EQ(r.status, "ACTIVE");
+  }
+  EXPECT_TRUE(plan_now(cloud, narrowed).actions.empty());
+}
+
 TEST(Executor, DriftReplacementsRunOneAtATime) {
   FakeCloud cloud({.lists_until_settled = 1});
   converge(cloud, reference_resources(3, 3, "v1"));

@@ -41,7 +41,10 @@ std::map<Kind, KindPolicy> make_policies() {
   p[Kind::port].cloud_default = {"security_groups"};  // none asked: a port whose groups another service sets
   p[Kind::floating_ip].updatable = {"port_id"};
   p[Kind::load_balancer] = KindPolicy{
-      .unordered = {"members"},
+      // The listener's sources and idle timeouts change in place (a PUT of the listener); anything else
+      // about the load balancer replaces it.
+      .updatable = {"allowed_cidrs", "timeout_client_data", "timeout_member_data"},
+      .unordered = {"members", "allowed_cidrs"},
       .async_create = true,
       .async_delete = true,
       .ready = {"ACTIVE"},

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdlib>
 
 #include "openstack/json_util.h"
@@ -36,10 +37,35 @@ void read_description(const std::string& text, Props& props) {
   for (size_t i = 0; i < std::size(kShape) && i + 1 < fields.size(); ++i) props[kShape[i]] = fields[i + 1];
 }
 
+// The value of `key=value` in a space-separated monitor description, or "".
+std::string word(const std::string& s, const std::string& key) {
+  auto at = s.find(" " + key + "=");
+  if (at == std::string::npos) return {};
+  at += key.size() + 2;
+  return s.substr(at, s.find(' ', at) - at);
+}
+
 int parse_int(const std::string& s, const std::string& key, int fallback) {
-  auto at = s.find(key + "=");
-  if (at == std::string::npos) return fallback;
-  return std::atoi(s.c_str() + at + key.size() + 1);
+  auto value = word(s, key);
+  return value.empty() ? fallback : std::atoi(value.c_str());
+}
+
+int prop_int(const Props& p, const char* key) {
+  auto it = p.find(key);
+  return it == p.end() || it->second.empty() ? 0 : std::atoi(it->second.c_str());
+}
+
+// The listener's own attributes, read back from Octavia: they change in place, so the description
+// (written once, at create) cannot tell them.
+void read_listener(const lb::ListenerState& l, Props& props) {
+  auto cidrs = l.allowed_cidrs;
+  std::sort(cidrs.begin(), cidrs.end());
+  std::string joined;
+  for (const auto& c : cidrs) joined += (joined.empty() ? "" : ",") + c;
+  props["allowed_cidrs"] = joined;
+  props["timeout_client_data"] = std::to_string(l.timeout_client_data_ms);
+  props["timeout_member_data"] = std::to_string(l.timeout_member_data_ms);
+  props["listener_id"] = l.id;
 }
 
 /// LoadBalancerOps: the API load balancer, created fully populated in one call.
@@ -50,6 +76,9 @@ class LoadBalancerOps : public KindOps {
   Result<std::vector<ObservedResource>> list() override {
     auto all = lb::list_load_balancers(ctx_.client, {.tags = ctx_.tags()});
     if (!all) return std::unexpected(all.error());
+    // One more call for every listener of the cluster: they carry its tag too.
+    auto listeners = lb::list_listeners(ctx_.client, ctx_.tags());
+    if (!listeners) return std::unexpected(listeners.error());
     std::vector<ObservedResource> out;
     for (const auto& l : *all) {
       ObservedResource o{.key = {Kind::load_balancer, l.name},
@@ -61,6 +90,13 @@ class LoadBalancerOps : public KindOps {
                          .status = l.provisioning_status};
       if (l.provisioning_status == "ERROR") o.fault = "operating status " + l.operating_status;
       read_description(l.description, o.props);
+      // A listener made before kstack tagged listeners is not in the list: its attributes then show as
+      // unknown, and an update finds it by the load balancer's own listener ids (and tags it).
+      if (!l.listener_ids.empty()) o.props["listener_id"] = l.listener_ids.front();
+      for (const auto& listener : *listeners) {
+        const auto& owners = listener.load_balancer_ids;
+        if (std::find(owners.begin(), owners.end(), l.id) != owners.end()) read_listener(listener, o.props);
+      }
       out.push_back(std::move(o));
     }
     return out;
@@ -82,7 +118,9 @@ class LoadBalancerOps : public KindOps {
     pool.health_monitor = {.type = monitor.substr(0, monitor.find(' ')),
                            .delay_s = parse_int(monitor, "delay", 5),
                            .timeout_s = parse_int(monitor, "timeout", 5),
-                           .max_retries = parse_int(monitor, "max_retries", 3)};
+                           .max_retries = parse_int(monitor, "max_retries", 3),
+                           .url_path = word(monitor, "url_path"),
+                           .expected_codes = word(monitor, "expected_codes")};
     lb::LoadBalancerCreate request{.name = r.key.name,
                                    .description = describe(p),
                                    .vip_subnet_id = p.at("vip_subnet_id"),
@@ -91,7 +129,11 @@ class LoadBalancerOps : public KindOps {
                                    .listeners = {{.name = r.key.name + "-api",
                                                   .protocol = p.at("listener_protocol"),
                                                   .protocol_port = std::stoi(p.at("listener_port")),
-                                                  .default_pool = pool}}};
+                                                  .default_pool = pool,
+                                                  .allowed_cidrs = split_list(p.at("allowed_cidrs")),
+                                                  .timeout_client_data_ms = prop_int(p, "timeout_client_data"),
+                                                  .timeout_member_data_ms = prop_int(p, "timeout_member_data"),
+                                                  .tags = ctx_.tags()}}};
     auto body = lb::create_body(request);
     body["loadbalancer"]["vip_address"] = p.at("vip_address");  // the address every node's certificates name
     auto post = [&] {
@@ -118,8 +160,20 @@ class LoadBalancerOps : public KindOps {
     return o;
   }
 
-  Result<void> update(const ObservedResource&, const Resource&) override {
-    return fail("the API load balancer is replaced, not changed in place");
+  // Only the listener's attributes are updatable (kind.cc): one PUT of the listener. Octavia refuses it
+  // (409) while the load balancer or the listener is in a PENDING_* status.
+  Result<void> update(const ObservedResource& current, const Resource& r) override {
+    auto listener = current.props.find("listener_id");
+    if (listener == current.props.end() || listener->second.empty()) {
+      return fail("the API load balancer has no listener to update", r.key.to_string());
+    }
+    auto done = lb::update_listener(ctx_.client, listener->second,
+                                    {.allowed_cidrs = split_list(r.props.at("allowed_cidrs")),
+                                     .timeout_client_data_ms = prop_int(r.props, "timeout_client_data"),
+                                     .timeout_member_data_ms = prop_int(r.props, "timeout_member_data"),
+                                     .tags = ctx_.tags()});
+    if (!done) return std::unexpected(done.error());
+    return {};
   }
 
   Result<void> remove(const ObservedResource& current) override {

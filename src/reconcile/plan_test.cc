@@ -131,6 +131,37 @@ TEST(Plan, UpdatableAttributeChangesInPlace) {
   EXPECT_EQ(action_for(*plan, Kind::port, "demo-master-1"), nullptr);
 }
 
+TEST(Plan, ApiListenerSourcesAndTimeoutsChangeInPlaceAMonitorChangeReplaces) {
+  auto desired = reference_resources();
+  auto observed = exactly(desired);
+  auto* lb = find(observed, Kind::load_balancer, "demo-api");
+  lb->props["allowed_cidrs"] = "192.0.2.0/24,10.0.0.0/16";
+  lb->props["timeout_client_data"] = "50000";
+  auto plan = make_plan(desired, observed);
+  ASSERT_TRUE(plan);
+  const auto* update = action_for(*plan, Kind::load_balancer, "demo-api");
+  ASSERT_NE(update, nullptr);
+  EXPECT_EQ(update->op, Op::update);
+  ASSERT_EQ(update->changes.size(), 2u);
+  for (const auto& c : update->changes) EXPECT_FALSE(c.forces_replacement) << c.attribute;
+  EXPECT_EQ(plan->to_change(), 1);
+  EXPECT_EQ(plan->to_add(), 0);
+  EXPECT_EQ(action_for(*plan, Kind::floating_ip, "demo-api"), nullptr);  // the VIP port stays
+
+  // The same sources in another order are the same list.
+  lb->props["allowed_cidrs"] = "203.0.113.0/24,10.0.0.0/16,198.51.100.0/24";
+  lb->props["timeout_client_data"] = "14400000";
+  plan = make_plan(desired, observed);
+  ASSERT_TRUE(plan);
+  EXPECT_TRUE(plan->actions.empty());
+
+  // Octavia cannot change a monitor's type: a load balancer with the old TCP monitor is replaced.
+  lb->props["monitor"] = "TCP delay=5 timeout=5 max_retries=3";
+  plan = make_plan(desired, observed);
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(action_for(*plan, Kind::load_balancer, "demo-api")->op, Op::replace);
+}
+
 TEST(Plan, DuplicatesAreDeletedKeepingTheOldestHealthy) {
   auto desired = reference_resources();
   auto observed = exactly(desired);
