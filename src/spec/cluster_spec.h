@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "spec/checksums.h"
+
 namespace kstack::spec {
 
 /// Topology is the shape a spec's node counts give the cluster.
@@ -87,7 +89,18 @@ struct AddonsSpec {
 /// MirrorSpec points binary downloads and image pulls at mirrors, for air-gapped clouds.
 struct MirrorSpec {
   std::string binaries;  // base URL replacing upstream download hosts; empty: upstream
-  std::string images;    // registry host replacing upstream registries; empty: upstream
+  // Registry host[:port][/path] replacing upstream registries; empty: upstream. An http:// prefix means
+  // a registry that speaks plain HTTP (containerd is told so); https:// or none means TLS.
+  std::string images;
+  std::string checksums;  // sha256sum file of the binary mirror's own files, relative to the spec; empty: upstream's
+  MirrorChecksums checksum_list;  // read from `checksums` when the spec is loaded
+
+  /// The registry as image references name it: `images` without its scheme.
+  std::string image_registry() const;
+  /// True when the image mirror speaks plain HTTP.
+  bool images_plain_http() const { return images.starts_with("http://"); }
+  /// The sha256 a node must check `download` against: the mirror's own when a checksums file is given.
+  std::string_view sha256(const Download& download) const;
 };
 
 /// PkiSpec chooses key types and lifetimes of the cluster's certificates.

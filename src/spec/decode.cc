@@ -40,7 +40,7 @@ constexpr std::array<std::string_view, 3> kTaintKeys = {"key", "value", "effect"
 constexpr std::array<std::string_view, 3> kLoadBalancerKeys = {"enabled", "provider", "floating_ip"};
 constexpr std::array<std::string_view, 7> kAddonKeys = {
     "dns", "cni", "ingress", "cloud_provider", "application_credential", "cinder_csi", "default_storage_class"};
-constexpr std::array<std::string_view, 2> kMirrorKeys = {"binaries", "images"};
+constexpr std::array<std::string_view, 3> kMirrorKeys = {"binaries", "images", "checksums"};
 constexpr std::array<std::string_view, 3> kPkiKeys = {"algorithm", "ca_validity_days", "leaf_validity_days"};
 
 std::vector<std::string_view> build_known_fields() {
@@ -414,6 +414,7 @@ class Decoder {
     fields(node, prefix, kMirrorKeys, [&](std::string_view key, const YAML::Node& v, const std::string& path) {
       if (key == "binaries") string(v, path, m.binaries);
       if (key == "images") string(v, path, m.images);
+      if (key == "checksums") string(v, path, m.checksums);
     });
   }
 

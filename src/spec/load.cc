@@ -5,8 +5,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
+#include "spec/checksums.h"
 #include "spec/decode.h"
 #include "spec/diagnostics.h"
 #include "spec/validate.h"
@@ -67,6 +69,23 @@ Position stray_leading_comma(std::string_view yaml) {
   return {};
 }
 
+// Reads mirrors.checksums, relative to the spec's own directory, into the spec.
+void read_mirror_checksums(ClusterSpec& spec, std::string_view filename, Diagnostics& diagnostics) {
+  const std::string& file = spec.mirrors.checksums;
+  if (file.empty()) return;
+  std::filesystem::path path(file);
+  if (path.is_relative() && filename != "-" && !filename.empty()) {
+    path = std::filesystem::path(filename).parent_path() / path;
+  }
+  auto list = read_checksums(path.string());
+  if (!list) {
+    const Error& e = list.error();
+    diagnostics.add_message("mirrors.checksums", fmt::format("{}: {}", e.where, e.what), e.hint);
+    return;
+  }
+  spec.mirrors.checksum_list = std::move(*list);
+}
+
 }  // namespace
 
 std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view filename) {
@@ -101,6 +120,7 @@ std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view
                        "check the indentation (spaces, not tabs) and the quoting around this line");
     return std::unexpected(diagnostics.take());
   }
+  read_mirror_checksums(spec, filename, diagnostics);
   validate(spec, map, diagnostics);
   if (!diagnostics.empty()) return std::unexpected(diagnostics.take());
   return spec;

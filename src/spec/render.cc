@@ -174,10 +174,13 @@ std::string render_spec(const ClusterSpec& s) {
   out += fmt::format("  default_storage_class: {}\n\n", boolean(s.addons.default_storage_class));
 
   out += "# For air-gapped clouds: a base URL replacing the binary download hosts, and a registry host\n";
-  out += "# replacing the image registries. \"\": upstream.\n";
+  out += "# replacing the image registries (http://host:port for one without TLS). \"\": upstream.\n";
+  out += "# checksums: a file in sha256sum format, beside this spec, listing the mirror's own sha256 of every\n";
+  out += "# binary kstack pins (paths as under the mirror); \"\": upstream's checksums.\n";
   out += "mirrors:\n";
   out += fmt::format("  binaries: {}\n", yaml_scalar(s.mirrors.binaries));
-  out += fmt::format("  images: {}\n\n", yaml_scalar(s.mirrors.images));
+  out += fmt::format("  images: {}\n", yaml_scalar(s.mirrors.images));
+  out += fmt::format("  checksums: {}\n\n", yaml_scalar(s.mirrors.checksums));
 
   out += "# Certificates: key algorithm (ecdsa-p256, rsa-2048, rsa-3072 or rsa-4096) and lifetimes in days.\n";
   out += "pki:\n";

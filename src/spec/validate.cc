@@ -385,13 +385,47 @@ class Checker {
     }
     const std::string& img = s_.mirrors.images;
     if (!img.empty()) {
-      std::string_view host = std::string_view(img).substr(0, img.find('/'));
+      const std::string registry = s_.mirrors.image_registry();
+      std::string_view host = std::string_view(registry).substr(0, registry.find('/'));
       host = host.substr(0, host.find(':'));
-      if (img.find("://") != std::string::npos || !is_dns1123_subdomain(host) ||
+      if (registry.find("://") != std::string::npos || !is_dns1123_subdomain(host) ||
           img.find_first_of(" \t\n") != std::string::npos) {
         diag_.add("mirrors.images", quoted(img),
-                  "a registry host with an optional port and path, e.g. registry.example:5000");
+                  "a registry host with an optional port and path, e.g. registry.example:5000 (http://registry.example:5000 "
+                  "for a registry without TLS)");
       }
+    }
+    checksums();
+  }
+
+  // Every file the release pins must be listed for an architecture the mirror serves: a node would
+  // otherwise find no checksum to verify it against.
+  void checksums() {
+    const MirrorSpec& m = s_.mirrors;
+    if (m.checksums.empty() || diag_.has_error("mirrors.checksums")) return;
+    if (m.binaries.empty()) {
+      diag_.add("mirrors.checksums", quoted(m.checksums), "\"\" while mirrors.binaries is \"\"",
+                "the checksums describe the files of a binary mirror: set mirrors.binaries too, or remove this");
+      return;
+    }
+    const Release* release = find_release(s_.kubernetes.version);
+    if (release == nullptr) return;
+    const size_t pinned = release->binaries().size();
+    const auto amd64 = unlisted(*release, Arch::amd64, m.checksum_list);
+    const auto arm64 = unlisted(*release, Arch::arm64, m.checksum_list);
+    for (const auto& [arch, missing] : {std::pair{"amd64", &amd64}, std::pair{"arm64", &arm64}}) {
+      // An architecture with none of its files listed is one the mirror does not serve.
+      const bool served = missing->size() < pinned || (amd64.size() == pinned && arm64.size() == pinned);
+      if (!served || missing->empty()) continue;
+      diag_.add_message(
+          "mirrors.checksums",
+          fmt::format("{} does not list {}{}: every file Kubernetes {} pins for {} needs the mirror's checksum",
+                      m.checksum_list.file, missing->front(),
+                      missing->size() > 1 ? fmt::format(" (and {} more)", missing->size() - 1) : std::string(),
+                      release->kubernetes, arch),
+          fmt::format("add its line: sha256sum {} >> {} (run at the mirror's root)", missing->front(),
+                      m.checksum_list.file));
+      return;
     }
   }
 
