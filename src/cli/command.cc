@@ -11,12 +11,22 @@ std::vector<CommandRegistration>& command_registry() {
   return registry;
 }
 
-void build_app(CLI::App& app, Context& ctx) {
-  app.require_subcommand(1);
+void add_global_options(CLI::App& app, Context& ctx) {
   app.set_version_flag("--version", "kstack 0.1.0");
   app.add_flag("--debug", ctx.debug, "Log every step, and every API request and response with secrets masked")
       ->each([](const std::string&) { spdlog::set_level(spdlog::level::debug); });
-  app.footer("Exit codes: 0 success, 1 failure, 2 invalid input or usage, 130 interrupted.");
+  // Subcommands inherit fallthrough: an option a subcommand does not know goes up to its parent, so the
+  // global options are accepted after the subcommand too (`kstack cloud check -f x --debug`).
+  app.fallthrough();
+}
+
+void build_app(CLI::App& app, Context& ctx) {
+  app.require_subcommand(1);
+  add_global_options(app, ctx);
+  // Subcommands inherit the footer: each one's --help names the global options it accepts.
+  app.footer(
+      "Global options, before or after the subcommand: --debug, --version.\n"
+      "Exit codes: 0 success, 1 failure, 2 invalid input or usage, 130 interrupted (docs/exit-codes.md).");
   auto& registry = command_registry();
   std::sort(registry.begin(), registry.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
   for (const auto& command : registry) command.add(app, ctx);

@@ -37,6 +37,10 @@ struct RegisterCommand {
   }
 };
 
+/// Declares --debug and --version on the root, and lets every subcommand added afterwards pass them up to it,
+/// so they are accepted before or after the subcommand.
+void add_global_options(CLI::App& app, Context& ctx);
+
 /// Builds the whole parser: global flags and every registered subcommand.
 void build_app(CLI::App& app, Context& ctx);
 
