@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/output_options.h"
 #include "cli/progress_view.h"
 #include "reconcile/desired.h"
 #include "reconcile/endpoints.h"
@@ -28,7 +29,7 @@ struct ApplyCommandOptions {
   bool replace_drifted = false;
   int parallelism = 8;
   int lb_timeout_s = 1800;
-  bool plain = false;
+  ProgressOptions progress;
 };
 
 void print_summary(reconcile::Session& s, const reconcile::ApplyResult& r, const std::string& spec_file) {
@@ -50,7 +51,7 @@ int run_apply(const ApplyCommandOptions& options) {
   auto& s = **session;
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-  ProgressView view(stdout, !options.plain && isatty(STDOUT_FILENO));
+  ProgressView view(stdout, options.progress.live(stdout));
   reconcile::ExecutorOptions exec{.parallelism = options.parallelism,
                                   .stop = &g_stop,
                                   .on_event = [&view](const reconcile::Event& e) { view.on_event(e); }};
@@ -93,16 +94,19 @@ int run_apply(const ApplyCommandOptions& options) {
 const RegisterCommand kApply(50, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<ApplyCommandOptions>();
   auto* cmd = app.add_subcommand("apply", "Converge the cloud to the spec: create, change and delete what differs");
-  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")->required();
+  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")
+      ->required()
+      ->type_name("FILE");
   cmd->add_option("--state-dir", options->session.state_dir,
-                  "The state directory (default: .kstack/<cluster>/ beside the spec)");
+                  "The state directory (default: .kstack/<cluster>/ beside the spec)")
+      ->type_name("DIR");
   cmd->add_option("--os-cloud", options->session.os_cloud, "The clouds.yaml entry (default: the spec's, OS_CLOUD)");
   cmd->add_flag("-y,--yes", options->yes, "Apply without asking");
   cmd->add_flag("--replace-drifted", options->replace_drifted,
                 "Replace servers whose user-data changed, one at a time");
   cmd->add_option("--parallelism", options->parallelism, "Cloud calls in flight at once")->check(CLI::Range(1, 64));
   cmd->add_option("--lb-timeout", options->lb_timeout_s, "Seconds to wait for a load balancer to become ACTIVE");
-  cmd->add_flag("--plain", options->plain, "A log line per step even on a terminal (default there: a live view)");
+  add_progress_options(*cmd, options->progress);
   cmd->callback([options, &ctx] { ctx.exit_code = run_apply(*options); });
 });
 

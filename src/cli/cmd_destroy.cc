@@ -8,6 +8,8 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/output_options.h"
+#include "cli/progress_view.h"
 #include "reconcile/plan_render.h"
 #include "reconcile/session.h"
 
@@ -24,6 +26,7 @@ struct DestroyCommandOptions {
   bool yes = false;
   bool delete_volumes = false;
   int parallelism = 8;
+  ProgressOptions progress;
 };
 
 int run_destroy(const DestroyCommandOptions& options) {
@@ -55,14 +58,13 @@ int run_destroy(const DestroyCommandOptions& options) {
     }
   }
   std::signal(SIGINT, on_destroy_interrupt);
-  auto result = reconcile::execute(
-      plan, *observed, s.cloud(),
-      {.parallelism = options.parallelism, .stop = &g_stop, .on_event = [](const reconcile::Event& e) {
-         if (e.type == reconcile::Event::Type::done || e.type == reconcile::Event::Type::failed) {
-           fmt::print("{:<8} {}{}\n", e.type == reconcile::Event::Type::done ? "deleted" : "FAILED", e.key.to_string(),
-                      e.detail.empty() ? "" : ": " + e.detail);
-         }
-       }});
+  ProgressView view(stdout, options.progress.live(stdout));
+  view.begin(plan);
+  auto result = reconcile::execute(plan, *observed, s.cloud(),
+                                   {.parallelism = options.parallelism,
+                                    .stop = &g_stop,
+                                    .on_event = [&view](const reconcile::Event& e) { view.on_event(e); }});
+  view.finish();
   std::signal(SIGINT, SIG_DFL);
   for (const auto& e : result.errors) fmt::print(stderr, "{}\n", e.to_string());
   if (result.interrupted) return kInterrupted;
@@ -76,14 +78,18 @@ int run_destroy(const DestroyCommandOptions& options) {
 const RegisterCommand kDestroy(90, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<DestroyCommandOptions>();
   auto* cmd = app.add_subcommand("destroy", "Delete every cloud resource of the cluster, and what Kubernetes made");
-  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")->required();
+  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")
+      ->required()
+      ->type_name("FILE");
   cmd->add_option("--state-dir", options->session.state_dir,
-                  "The state directory (default: .kstack/<cluster>/ beside the spec)");
+                  "The state directory (default: .kstack/<cluster>/ beside the spec)")
+      ->type_name("DIR");
   cmd->add_option("--os-cloud", options->session.os_cloud, "The clouds.yaml entry (default: the spec's, OS_CLOUD)");
   cmd->add_flag("-y,--yes", options->yes, "Destroy without asking");
   cmd->add_flag("--delete-volumes", options->delete_volumes,
                 "Also delete the volumes of PersistentVolumes (kept and listed otherwise)");
   cmd->add_option("--parallelism", options->parallelism, "Cloud calls in flight at once")->check(CLI::Range(1, 64));
+  add_progress_options(*cmd, options->progress);
   cmd->callback([options, &ctx] { ctx.exit_code = run_destroy(*options); });
 });
 

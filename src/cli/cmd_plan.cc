@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/output_options.h"
 #include "reconcile/plan_render.h"
 #include "reconcile/session.h"
 
@@ -13,7 +14,7 @@ namespace {
 /// PlanCommandOptions are the flags of `kstack plan`.
 struct PlanCommandOptions {
   reconcile::SessionOptions session{.read_only = true};  // changes nothing in the cloud
-  std::string output = "text";
+  OutputFormat output = OutputFormat::text;
   bool replace_drifted = false;
 };
 
@@ -39,18 +40,22 @@ int run_plan(const PlanCommandOptions& options) {
     fmt::print(stderr, "{}\n", plan.error().to_string());
     return kFailed;
   }
-  fmt::print("{}", options.output == "json" ? reconcile::render_plan_json(*plan) : reconcile::render_plan_text(*plan));
+  fmt::print("{}", options.output == OutputFormat::json ? reconcile::render_plan_json(*plan)
+                                                        : reconcile::render_plan_text(*plan));
   return kOk;
 }
 
 const RegisterCommand kPlan(40, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<PlanCommandOptions>();
   auto* cmd = app.add_subcommand("plan", "Show what apply would create, change, replace and delete");
-  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")->required();
+  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")
+      ->required()
+      ->type_name("FILE");
   cmd->add_option("--state-dir", options->session.state_dir,
-                  "The state directory (default: .kstack/<cluster>/ beside the spec)");
+                  "The state directory (default: .kstack/<cluster>/ beside the spec)")
+      ->type_name("DIR");
   cmd->add_option("--os-cloud", options->session.os_cloud, "The clouds.yaml entry (default: the spec's, OS_CLOUD)");
-  cmd->add_option("-o,--output", options->output, "text or json")->check(CLI::IsMember({"text", "json"}));
+  add_output_format_option(*cmd, options->output);
   cmd->add_flag("--replace-drifted", options->replace_drifted,
                 "Plan to replace servers whose user-data changed, one at a time");
   cmd->callback([options, &ctx] { ctx.exit_code = run_plan(*options); });
