@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "cli/build_info.h"
+
 namespace kstack::cli {
 
 std::vector<CommandRegistration>& command_registry() {
@@ -12,7 +14,7 @@ std::vector<CommandRegistration>& command_registry() {
 }
 
 void add_global_options(CLI::App& app, Context& ctx) {
-  app.set_version_flag("--version", "kstack 0.1.0");
+  app.set_version_flag("--version", version_line(build_info()));
   app.add_flag("--debug", ctx.debug, "Log every step, and every API request and response with secrets masked")
       ->each([](const std::string&) { spdlog::set_level(spdlog::level::debug); });
   // Subcommands inherit fallthrough: an option a subcommand does not know goes up to its parent, so the
