@@ -1,11 +1,14 @@
 // `kstack certs check`: every certificate in the state directory with its expiry.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <memory>
 
+#include "cli/certs_report.h"
 #include "cli/command.h"
+#include "cli/output_options.h"
 #include "pki/cert_inventory.h"
 #include "spec/load.h"
 #include "state/state_dir.h"
@@ -17,6 +20,7 @@ namespace {
 struct CertsCheckOptions {
   std::string file;
   std::string state_dir;  // empty: .kstack/<cluster>/ beside the spec
+  OutputFormat output = OutputFormat::text;
 };
 
 std::string utc(std::time_t t) {
@@ -48,6 +52,10 @@ int run_certs_check(const CertsCheckOptions& options) {
   std::error_code ec;
   if (!std::filesystem::is_directory(root, ec)) {
     // Checking must not create the state directory: there is simply nothing issued yet.
+    if (options.output == OutputFormat::json) {
+      fmt::print("{}", render_certs_json(root.string(), {}));
+      return kOk;
+    }
     fmt::print("no certificates: {} does not exist yet (kstack render or kstack apply issues them)\n", root.string());
     return kOk;
   }
@@ -60,6 +68,10 @@ int run_certs_check(const CertsCheckOptions& options) {
   if (!certs) {
     fmt::print(stderr, "{}\n", certs.error().to_string());
     return kFailed;
+  }
+  if (options.output == OutputFormat::json) {
+    fmt::print("{}", render_certs_json(state->root().string(), *certs));
+    return std::ranges::any_of(*certs, [](const auto& c) { return c.expired() || !c.problem.empty(); }) ? kFailed : kOk;
   }
   if (certs->empty()) {
     fmt::print("no certificates in {} yet (kstack render or kstack apply issues them)\n", state->root().string());
@@ -94,9 +106,12 @@ const RegisterCommand kCerts(80, [](CLI::App& app, Context& ctx) {
   certs->require_subcommand(1);
   auto* check = certs->add_subcommand(
       "check", "List every certificate in the state directory with its expiry; exit 1 if any has expired");
-  check->add_option("-f,--file", options->file, "The cluster spec (cluster.yaml)")->required();
-  check->add_option("--state-dir", options->state_dir,
-                    "The state directory (default: .kstack/<cluster>/ beside the spec)");
+  check->add_option("-f,--file", options->file, "The cluster spec (cluster.yaml)")->required()->type_name("FILE");
+  check
+      ->add_option("--state-dir", options->state_dir,
+                   "The state directory (default: .kstack/<cluster>/ beside the spec)")
+      ->type_name("DIR");
+  add_output_format_option(*check, options->output);
   check->callback([options, &ctx] { ctx.exit_code = run_certs_check(*options); });
 });
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "pki/certificate.h"
@@ -168,6 +169,41 @@ TEST(CertsCheck, BadSpecExitsTwo) {
   EXPECT_EQ(missing.code, kInvalid);
   EXPECT_EQ(kstack({"certs", "check"}).code, kInvalid);  // -f is required
   EXPECT_EQ(kstack({"certs"}).code, kInvalid);           // so is the subcommand
+}
+
+TEST(CertsCheck, JsonOutputParsesWithEveryCertificateAndItsVerdict) {
+  CertsWorkspace ws;
+  ws.issue(ws.default_state(), 400, 365);
+  auto result = kstack({"certs", "check", "-f", ws.spec_file().string(), "--output", "json"});
+  EXPECT_EQ(result.code, kFailed) << result.out << result.err;
+  const auto doc = nlohmann::json::parse(result.out);
+  EXPECT_EQ(doc.at("format_version"), 1);
+  EXPECT_EQ(doc.at("ok"), false);
+  EXPECT_EQ(doc.at("renew_within_days"), 30);
+  EXPECT_EQ(doc.at("summary").at("certificates"), 18);
+  EXPECT_EQ(doc.at("summary").at("expired"), 1);
+  ASSERT_EQ(doc.at("certificates").size(), 18u);
+  for (const auto& cert : doc.at("certificates")) {
+    if (cert.at("file") == "pki/extra.crt") {
+      EXPECT_EQ(cert.at("status"), "expired");
+      EXPECT_EQ(cert.at("days_left"), -35);
+      EXPECT_TRUE(cert.at("not_after").get<std::string>().ends_with("Z"));
+    }
+    if (cert.at("file") == "pki/ca.crt") {
+      EXPECT_EQ(cert.at("is_ca"), true);
+      EXPECT_EQ(cert.at("status"), "ok");
+    }
+  }
+}
+
+TEST(CertsCheck, JsonOutputWithoutAStateDirectoryIsAnEmptyList) {
+  CertsWorkspace ws;
+  auto result = kstack({"certs", "check", "-f", ws.spec_file().string(), "-o", "json"});
+  EXPECT_EQ(result.code, kOk);
+  const auto doc = nlohmann::json::parse(result.out);
+  EXPECT_EQ(doc.at("ok"), true);
+  EXPECT_TRUE(doc.at("certificates").empty());
+  EXPECT_FALSE(fs::exists(ws.default_state()));
 }
 
 TEST(CertsCheck, LockedStateDirectoryFailsNamingTheHolder) {

@@ -4,7 +4,9 @@
 
 #include <memory>
 
+#include "cli/cloud_report.h"
 #include "cli/command.h"
+#include "cli/output_options.h"
 #include "openstack/client.h"
 #include "openstack/cloud_check.h"
 #include "openstack/cloud_config.h"
@@ -17,6 +19,7 @@ namespace {
 struct CloudCheckOptions {
   std::string file;
   std::string os_cloud;
+  OutputFormat output = OutputFormat::text;
 };
 
 int run_cloud_check(const CloudCheckOptions& options, const Context& ctx) {
@@ -39,7 +42,8 @@ int run_cloud_check(const CloudCheckOptions& options, const Context& ctx) {
     return kFailed;
   }
   const auto report = openstack::check_cloud(**client, spec->image);
-  fmt::print("{}", openstack::format_report(report));
+  fmt::print(
+      "{}", options.output == OutputFormat::json ? render_cloud_report_json(report) : openstack::format_report(report));
   return report.ok() ? kOk : kFailed;
 }
 
@@ -49,8 +53,9 @@ const RegisterCommand kCloud(80, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<CloudCheckOptions>();
   auto* check = cloud->add_subcommand(
       "check", "Authenticate, list the catalog, reach compute/network/volumev3/load-balancer/image, print quotas");
-  check->add_option("-f,--file", options->file, "The cluster spec (cluster.yaml)")->required();
+  check->add_option("-f,--file", options->file, "The cluster spec (cluster.yaml)")->required()->type_name("FILE");
   check->add_option("--os-cloud", options->os_cloud, "The clouds.yaml entry; overrides the spec's `cloud`");
+  add_output_format_option(*check, options->output);
   check->callback([options, &ctx] { ctx.exit_code = run_cloud_check(*options, ctx); });
 });
 

@@ -76,5 +76,20 @@ TEST_F(CloudCommand, UnreachableKeystoneFailsAndDebugShowsNoPassword) {
   EXPECT_EQ(r.output.find("very-secret-pw-42"), std::string::npos) << r.output;
 }
 
+TEST_F(CloudCommand, JsonOutputOfAFailedLoginIsNoDocumentAndExitsOne) {
+  write_spec();
+  CloudRun r = kstack("cloud check -f cluster.yaml --os-cloud nowhere --output json");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.output.find("format_version"), std::string::npos) << "an error is text on stderr: " << r.output;
+  EXPECT_NE(r.output.find("authenticate failed"), std::string::npos) << r.output;
+}
+
+TEST_F(CloudCommand, GlobalOptionAfterTheSubcommand) {
+  write_spec();
+  CloudRun r = kstack("cloud check -f cluster.yaml --os-cloud nowhere --debug");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("-> POST http://127.0.0.1:1/v3/auth/tokens"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace kstack::cli

@@ -1,10 +1,12 @@
-// `kstack status`: every cloud resource of the cluster with its state.
+// `kstack status`: every cloud resource of the cluster with its state, and each node's Ready condition.
 #include <fmt/format.h>
 
 #include <memory>
 
 #include "cli/cluster_access.h"
 #include "cli/command.h"
+#include "cli/output_options.h"
+#include "cli/status_report.h"
 #include "kube/node_status.h"
 #include "model/ipv4.h"
 #include "reconcile/plan.h"
@@ -17,46 +19,42 @@ namespace {
 struct StatusCommandOptions {
   reconcile::SessionOptions session{.read_only = true};  // changes nothing in the cloud
   bool kubernetes = true;
+  OutputFormat output = OutputFormat::text;
 };
 
-// Each node's Ready condition, when the API answers; a line saying why not otherwise.
-void print_nodes(reconcile::Session& s, const reconcile::ObservedState& observed, const std::string& spec_file) {
+// Each node's Ready condition, when the API answers; why not otherwise.
+NodesReport ask_nodes(reconcile::Session& s, const reconcile::ObservedState& observed, const std::string& spec_file) {
   const auto endpoints = reconcile::endpoints_of(s.model(), observed.resources);
+  NodesReport report{.api_server = endpoints.api_server, .expected = s.model().kubelet_nodes().size()};
   if (!endpoints.api_public) {
-    fmt::print(
-        "\nKubernetes: not asked: the API ({}) is inside the cluster's network; from a node: kstack ssh -f {} "
-        "master-1 -- sudo kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes\n",
+    report.note = fmt::format(
+        "Kubernetes: not asked: the API ({}) is inside the cluster's network; from a node: kstack ssh -f {} "
+        "master-1 -- sudo kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes",
         endpoints.api_address, spec_file);
-    return;
+    return report;
   }
   if (model::is_documentation_address(endpoints.api_address)) {
-    fmt::print(
-        "\nKubernetes: not asked: {} is a documentation address (RFC 5737) that no network routes, as a test "
-        "cloud's floating IPs are\n",
+    report.note = fmt::format(
+        "Kubernetes: not asked: {} is a documentation address (RFC 5737) that no network routes, as a test "
+        "cloud's floating IPs are",
         endpoints.api_address);
-    return;
+    return report;
   }
   auto credentials = admin_credentials(s, endpoints.api_server);
   if (!credentials) {
-    fmt::print("\nKubernetes: not checked: {}\n", credentials.error().what);
-    return;
+    report.note = fmt::format("Kubernetes: not checked: {}", credentials.error().what);
+    return report;
   }
   auto body = kube::api_get(*credentials, "/api/v1/nodes");
   auto nodes =
       body ? kube::parse_node_list(*body) : Result<std::vector<kube::NodeStatus>>(std::unexpected(body.error()));
   if (!nodes) {
-    fmt::print("\nKubernetes API {}: not reachable: {}\n", endpoints.api_server, nodes.error().what);
-    return;
+    report.note = fmt::format("Kubernetes API {}: not reachable: {}", endpoints.api_server, nodes.error().what);
+    return report;
   }
-  int ready = 0;
-  fmt::print("\n{:<40} {:<10} {:<20} {}\n", "NODE", "READY", "REASON", "VERSION");
-  for (const auto& n : *nodes) {
-    ready += n.ready == "True";
-    fmt::print("{:<40} {:<10} {:<20} {}{}\n", n.name, n.ready, n.reason, n.kubelet_version,
-               n.unschedulable ? " (cordoned)" : "");
-  }
-  const auto expected = s.model().kubelet_nodes().size();
-  fmt::print("{} of {} nodes Ready (the spec has {}) at {}\n", ready, nodes->size(), expected, endpoints.api_server);
+  report.checked = true;
+  report.nodes = std::move(*nodes);
+  return report;
 }
 
 int run_status(const StatusCommandOptions& options) {
@@ -76,38 +74,44 @@ int run_status(const StatusCommandOptions& options) {
     fmt::print(stderr, "{}\n", desired.error().to_string());
     return kFailed;
   }
-  auto plan = reconcile::make_plan(*desired, *observed);
-  fmt::print("{:<20} {:<52} {:<16} {}\n", "KIND", "NAME", "STATUS", "ID");
+  StatusReport report{.cluster = s.spec().name};
   for (const auto& r : observed->resources) {
-    std::string status = r.status.empty() ? "present" : r.status;
-    if (r.origin != reconcile::Origin::kstack) status += " (kubernetes)";
-    fmt::print("{:<20} {:<52} {:<16} {}\n", reconcile::kind_name(r.key.kind), r.key.name, status, r.id);
+    report.resources.push_back({.kind = reconcile::kind_name(r.key.kind),
+                                .name = r.key.name,
+                                .id = r.id,
+                                .status = r.status,
+                                .fault = r.fault,
+                                .origin = r.origin == reconcile::Origin::kstack ? "kstack" : "kubernetes"});
   }
   for (const auto& d : *desired) {
     if (observed->find(d.key).empty()) {
-      fmt::print("{:<20} {:<52} {:<16}\n", reconcile::kind_name(d.key.kind), d.key.name, "missing");
+      report.resources.push_back({.kind = reconcile::kind_name(d.key.kind), .name = d.key.name, .missing = true});
     }
   }
-  if (plan) {
-    fmt::print("\n{} resources; {}\n", observed->resources.size(),
-               plan->empty() ? "the cloud matches the spec"
-                             : fmt::format("apply would add {}, change {}, destroy {}", plan->to_add(),
-                                           plan->to_change(), plan->to_destroy()));
+  if (auto plan = reconcile::make_plan(*desired, *observed)) {
+    report.plan = PlanCounts{.add = plan->to_add(), .change = plan->to_change(), .destroy = plan->to_destroy()};
   }
-  if (options.kubernetes) print_nodes(s, *observed, options.session.spec_file);
-  return kOk;
+  if (options.kubernetes) report.kubernetes = ask_nodes(s, *observed, options.session.spec_file);
+  fmt::print("{}", options.output == OutputFormat::json ? render_status_json(report) : render_status_text(report));
+  return status_exit_code(report);
 }
 
 const RegisterCommand kStatus(60, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<StatusCommandOptions>();
   auto* cmd = app.add_subcommand(
-      "status", "Show every cloud resource of the cluster and its state, and each node's Ready condition");
-  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")->required();
+      "status",
+      "Show every cloud resource of the cluster and its state, and each node's Ready condition; exit 1 if a "
+      "resource is in ERROR or a node is not Ready");
+  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")
+      ->required()
+      ->type_name("FILE");
   cmd->add_option("--state-dir", options->session.state_dir,
-                  "The state directory (default: .kstack/<cluster>/ beside the spec)");
+                  "The state directory (default: .kstack/<cluster>/ beside the spec)")
+      ->type_name("DIR");
   cmd->add_option("--os-cloud", options->session.os_cloud, "The clouds.yaml entry (default: the spec's, OS_CLOUD)");
   cmd->add_flag("!--no-kubernetes", options->kubernetes,
                 "Do not ask the Kubernetes API for the nodes' Ready condition");
+  add_output_format_option(*cmd, options->output);
   cmd->callback([options, &ctx] { ctx.exit_code = run_status(*options); });
 });
 
