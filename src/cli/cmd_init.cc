@@ -37,7 +37,8 @@ int run_init(const InitOptions& options) {
 const RegisterCommand kInit(10, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<InitOptions>();
   auto* cmd = app.add_subcommand("init", "Print a complete, commented cluster spec (cluster.yaml) to stdout");
-  cmd->add_option("--topology", options->topology, "single | non-ha | ha (the reference HA cluster)")
+  cmd->add_option("--topology", options->topology, "The shape of the cluster (ha: the reference HA cluster)")
+      ->type_name("single|non-ha|ha")
       ->capture_default_str();
   cmd->add_option("--name", options->name, "Cluster name: lower-case letters, digits and '-', at most 20 characters")
       ->capture_default_str();

@@ -72,12 +72,16 @@ const RegisterCommand kKubeconfig(70, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<KubeconfigCommandOptions>();
   auto* cmd = app.add_subcommand("kubeconfig",
                                  "Write the cluster's admin kubeconfig, merged into ~/.kube/config (or $KUBECONFIG)");
-  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")->required();
+  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")
+      ->required()
+      ->type_name("FILE");
   cmd->add_option("--state-dir", options->session.state_dir,
-                  "The state directory (default: .kstack/<cluster>/ beside the spec)");
+                  "The state directory (default: .kstack/<cluster>/ beside the spec)")
+      ->type_name("DIR");
   cmd->add_option("--os-cloud", options->session.os_cloud, "The clouds.yaml entry (default: the spec's, OS_CLOUD)");
   cmd->add_option("--kubeconfig", options->path,
-                  "The file to merge into (default: the first file of $KUBECONFIG, else ~/.kube/config)");
+                  "The file to merge into (default: the first file of $KUBECONFIG, else ~/.kube/config)")
+      ->type_name("FILE");
   cmd->add_option("--server", options->server,
                   "The API URL to write (default: https://<the API's floating IP>:6443, else its internal address)");
   cmd->add_flag("--set-current", options->set_current, "Make the cluster's context the current one");

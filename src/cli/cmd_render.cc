@@ -62,11 +62,13 @@ int run_render(const RenderCommandOptions& options) {
 const RegisterCommand kRender(70, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<RenderCommandOptions>();
   auto* cmd = app.add_subcommand("render", "Write every node's user-data and every file it installs, no cloud needed");
-  cmd->add_option("-f,--file", options->file, "The cluster spec (cluster.yaml)")->required();
+  cmd->add_option("-f,--file", options->file, "The cluster spec (cluster.yaml)")->required()->type_name("FILE");
   cmd->add_option("-o,--output", options->out_dir, "The directory to write <node>/user-data and <node>/files/ into")
-      ->required();
+      ->required()
+      ->type_name("DIR");
   cmd->add_option("--state-dir", options->state_dir,
-                  "The state directory (default: .kstack/<cluster>/ beside the spec)");
+                  "The state directory (default: .kstack/<cluster>/ beside the spec)")
+      ->type_name("DIR");
   cmd->callback([options, &ctx] { ctx.exit_code = run_render(*options); });
 });
 

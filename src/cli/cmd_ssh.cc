@@ -98,17 +98,24 @@ int run_ssh(const SshCommandOptions& options) {
 const RegisterCommand kSsh(75, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<SshCommandOptions>();
   auto* cmd = app.add_subcommand("ssh", "Open SSH to a node through the bastion (or run a command there)");
-  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")->required();
-  cmd->add_option("node", options->node, "The node: demo-master-1, or master-1, worker-2, bastion")->required();
+  cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")
+      ->required()
+      ->type_name("FILE");
+  cmd->add_option("node", options->node, "The node: demo-master-1, or master-1, worker-2, bastion")
+      ->required()
+      ->type_name("NODE");
   cmd->add_option("command", options->command, "A command to run instead of a shell (after --)");
   cmd->add_option("--state-dir", options->session.state_dir,
-                  "The state directory (default: .kstack/<cluster>/ beside the spec)");
+                  "The state directory (default: .kstack/<cluster>/ beside the spec)")
+      ->type_name("DIR");
   cmd->add_option("--os-cloud", options->session.os_cloud, "The clouds.yaml entry (default: the spec's, OS_CLOUD)");
   cmd->add_option("-l,--user", options->user, "The login user: the image's default user holds the spec's key");
   cmd->add_option("-i,--identity", options->identity,
-                  "The private key (default: the spec's ssh_public_key_file without .pub, when it exists)");
+                  "The private key (default: the spec's ssh_public_key_file without .pub, when it exists)")
+      ->type_name("FILE");
   cmd->add_flag("--print", options->print, "Print the ssh command instead of running it");
-  cmd->footer("Host keys are accepted on first use and kept in the state directory's known_hosts.");
+  cmd->footer("Host keys are accepted on first use and kept in the state directory's known_hosts.\n" +
+              cmd->get_footer());
   cmd->callback([options, &ctx] { ctx.exit_code = run_ssh(*options); });
 });
 

@@ -35,7 +35,7 @@ int run_validate(const ValidateOptions& options) {
 const RegisterCommand kValidate(20, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<ValidateOptions>();
   auto* cmd = app.add_subcommand("validate", "Check a cluster spec: every error with file:line:column, all at once");
-  cmd->add_option("-f,--file", options->file, "The cluster spec (cluster.yaml)")->required();
+  cmd->add_option("-f,--file", options->file, "The cluster spec (cluster.yaml)")->required()->type_name("FILE");
   cmd->callback([options, &ctx] { ctx.exit_code = run_validate(*options); });
 });
 
