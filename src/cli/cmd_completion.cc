@@ -3,9 +3,11 @@
 
 #include <memory>
 
+#include "cli/build_info.h"
 #include "cli/command.h"
 #include "cli/completion_model.h"
 #include "cli/completion_scripts.h"
+#include "cli/man_page.h"
 #include "model/cluster_model.h"
 #include "spec/load.h"
 
@@ -42,6 +44,14 @@ const RegisterCommand kCompletion(110, [](CLI::App& app, Context& ctx) {
   auto* nodes = cmd->add_subcommand("nodes", "The node names of a spec, one a line")->group("");
   nodes->add_option("-f,--file", *spec_file, "The cluster spec (cluster.yaml)")->required()->type_name("FILE");
   nodes->callback([spec_file, &ctx] { ctx.exit_code = print_node_names(*spec_file); });
+});
+
+// The manual page, from the same tree; packaging/ installs it. Not for people, so not in --help.
+const RegisterCommand kHelpMan(120, [](CLI::App& app, Context& ctx) {
+  app.add_subcommand("help-man", "Print the kstack(1) manual page in roff")->group("")->callback([&app, &ctx] {
+    fmt::print("{}", man_page(app, build_info().version));
+    ctx.exit_code = kOk;
+  });
 });
 
 }  // namespace
