@@ -27,7 +27,7 @@ std::vector<std::string> sorted(std::vector<std::string> v) {
 }
 
 TEST_F(DevCloudCluster, ApiListenerTakesTheSpecsSourcesAndANewListUpdatesItInPlace) {
-  auto spec = write_spec(3, 1);
+  auto spec = write_spec(3, 2);
   allow_api_from(spec, "198.51.100.0/24");
   auto s = open(spec);
   ASSERT_TRUE(s);
@@ -62,6 +62,7 @@ TEST_F(DevCloudCluster, ApiListenerTakesTheSpecsSourcesAndANewListUpdatesItInPla
   EXPECT_EQ((*monitor)["healthmonitor"].value("expected_codes", ""), "200");
   expect_plan_empty(*s, "after the first apply");
 
+  s.reset();  // its lock on the state directory goes with it
   allow_api_from(spec, "192.0.2.0/24");
   auto narrowed = open(spec);
   ASSERT_TRUE(narrowed);
