@@ -18,7 +18,7 @@ namespace kstack::openstack {
 /// The microversions kstack speaks. Compute 2.64 brings server-group `policy` (soft-anti-affinity) and tags
 /// on create (2.52); load-balancer 2.5 brings tags.
 inline constexpr std::string_view kComputeMicroversion = "2.64";
-inline constexpr std::string_view kLoadBalancerVersion = "2.5";
+inline constexpr std::string_view kLoadBalancerVersion = "2.12";
 
 /// ServiceEndpoint is a service's versioned base URL after discovery, and the newest version it offers.
 struct ServiceEndpoint {
