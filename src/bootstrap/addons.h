@@ -20,7 +20,7 @@ std::string cloud_conf(const RenderContext& ctx);
 /// The ingress controller the spec chooses: NGINX Ingress Controller (nginx/nginx-ingress) or Traefik.
 void add_ingress_addon(const RenderContext& ctx, NodeFiles& files);
 
-/// The script and unit with which the first master applies the add-ons once its API answers /readyz.
-void add_addon_applier(const RenderContext& ctx, NodeFiles& files);
+/// The script and unit with which every master applies the add-ons, once per revision, when its API answers.
+void add_addon_applier(const RenderContext& ctx, const model::Node& node, NodeFiles& files);
 
 }  // namespace kstack::bootstrap

@@ -283,10 +283,10 @@ void add_control_plane_files(const RenderContext& ctx, const model::Node& node, 
   files.add_secret("/etc/kubernetes/scheduler.conf",
                    kubeconfig_file(ctx, local, "system:kube-scheduler", pki.scheduler));
   files.add_secret("/etc/kubernetes/admin.conf", kubeconfig_file(ctx, local, "kubernetes-admin", pki.admin));
-  if (ctx.is_first_master(node)) {
-    files.add_secret("/etc/kubernetes/super-admin.conf",
-                     kubeconfig_file(ctx, local, "kubernetes-super-admin", pki.super_admin));
-  }
+  // Every master may be the one that applies the add-ons (and with them the binding that gives
+  // admin.conf its rights), so each holds the break-glass credential; a master holds the CA key anyway.
+  files.add_secret("/etc/kubernetes/super-admin.conf",
+                   kubeconfig_file(ctx, local, "kubernetes-super-admin", pki.super_admin));
   files.add_secret("/etc/kubernetes/encryption-config.yaml",
                    substitute(kEncryptionConfig, {{"KEY", ctx.secrets.encryption_key_base64}}));
   files.add("/etc/kubernetes/audit-policy.yaml", std::string(kAuditPolicy));

@@ -200,13 +200,23 @@ state = "/run/containerd"
   conf_dir = "/etc/cni/net.d"
 )TXT";
 
+// A registry without TLS (an air-gapped mirror): pulls go to it over plain HTTP.
+constexpr std::string_view kPlainHttpRegistry = R"TXT(# Written by kstack: the image mirror speaks plain HTTP.
+server = @SERVER@
+
+[host.@SERVER@]
+  capabilities = ["pull", "resolve"]
+)TXT";
+
 constexpr std::string_view kContainerdUnit = R"TXT([Unit]
 Description=containerd container runtime
 Documentation=https://containerd.io
-After=network.target local-fs.target kstack-block-metadata.service
+After=network.target local-fs.target kstack-block-metadata.service kstack-bootstrap.service
+# The bootstrap mounts the data volume containerd keeps its data on (also at every reboot, where the
+# fstab entry's nofail lets the boot go on without it): without it, containerd must not start.
+Requires=kstack-bootstrap.service
 
 [Service]
-ExecStartPre=-/sbin/modprobe overlay
 ExecStart=/usr/local/bin/containerd --config /etc/containerd/config.toml
 Type=notify
 Delegate=yes
@@ -243,10 +253,16 @@ std::string install_script(const RenderContext& ctx) {
   std::string out(kInstallHeader);
   for (spec::Arch arch : {spec::Arch::amd64, spec::Arch::arm64}) {
     out += arch == spec::Arch::amd64 ? "if [ \"$arch\" = amd64 ]; then\n" : "else\n";
+    // A mirror with checksums of its own may serve one architecture only (validation saw to the rest).
+    if (ctx.spec.mirrors.sha256(items[0].binary->download(arch)).empty()) {
+      out += fmt::format("  echo \"the binary mirror's checksums list no files for $arch\" >&2\n  exit 1\n");
+      continue;
+    }
     for (const auto& item : items) {
       const auto& download = item.binary->download(arch);
       out += fmt::format("  # {} {}\n  fetch \"$work/{}\" {} {}\n", item.binary->name, item.binary->version, item.file,
-                         shell_quote(mirrored_url(download.url, mirror)), shell_quote(download.sha256));
+                         shell_quote(mirrored_url(download.url, mirror)),
+                         shell_quote(ctx.spec.mirrors.sha256(download)));
     }
   }
   out += "fi\n";
@@ -281,6 +297,13 @@ void add_container_host_files(const RenderContext& ctx, const model::Node&, Node
   files.add(fmt::format("{}/install-binaries.sh", kScriptDir), install_script(ctx), 0755);
   files.add("/etc/containerd/config.toml",
             substitute(kContainerdConfig, {{"SANDBOX", ctx.image(ctx.release.images.pause)}}));
+  if (ctx.spec.mirrors.images_plain_http()) {
+    // containerd speaks TLS to a registry unless its hosts.toml names an http:// server.
+    const std::string registry = ctx.spec.mirrors.image_registry();
+    const std::string host = registry.substr(0, registry.find('/'));
+    files.add(fmt::format("/etc/containerd/certs.d/{}/hosts.toml", host),
+              substitute(kPlainHttpRegistry, {{"SERVER", fmt::format("\"http://{}\"", host)}}));
+  }
   files.add("/etc/systemd/system/containerd.service", std::string(kContainerdUnit));
   files.add("/etc/crictl.yaml", std::string(kCrictlConfig));
 }

@@ -99,6 +99,13 @@ std::string taints_yaml(const RenderContext& ctx, const model::Node& node) {
   return out;
 }
 
+// A master's kubelet talks to its own API server, as kubeadm's ControlPlaneKubeletLocalMode does: an
+// outage of the load balancer must not make every master NotReady. Other nodes use the VIP.
+std::string kubelet_api_url(const RenderContext& ctx, const model::Node& node) {
+  if (node.role == model::Role::master) return "https://" + node.ip + ":6443";
+  return ctx.api_url();
+}
+
 }  // namespace
 
 void add_kubelet_files(const RenderContext& ctx, const model::Node& node, NodeFiles& files) {
@@ -107,8 +114,10 @@ void add_kubelet_files(const RenderContext& ctx, const model::Node& node, NodeFi
   files.add("/etc/kubernetes/pki/ca.crt", ctx.pki.ca.cert_pem);
   files.add("/var/lib/kubelet/pki/kubelet.crt", serving.cert_pem);
   files.add_secret("/var/lib/kubelet/pki/kubelet.key", serving.key_pem);
-  // The kubelet rotates its client certificate in place; it starts from this combined file.
-  files.add_secret("/var/lib/kubelet/pki/kubelet-client-current.pem", client.cert_pem + client.key_pem);
+  // The kubelet rotates its client certificate by writing a dated file and repointing the
+  // kubelet-client-current.pem symlink, which the bootstrap makes point at this first pair: client-go
+  // refuses to replace a -current that is a regular file, and the kubelet would lose the API at expiry.
+  files.add_secret("/var/lib/kubelet/pki/kubelet-client-kstack.pem", client.cert_pem + client.key_pem);
   const std::string kubeconfig =
       substitute(R"TXT(apiVersion: v1
 kind: Config
@@ -129,7 +138,7 @@ contexts:
       user: system:node:@NODE@
 current-context: default
 )TXT",
-                 {{"CLUSTER", ctx.spec.name}, {"SERVER", ctx.api_url()}, {"NODE", node.name}});
+                 {{"CLUSTER", ctx.spec.name}, {"SERVER", kubelet_api_url(ctx, node)}, {"NODE", node.name}});
   files.add_secret("/etc/kubernetes/kubelet.conf", kubeconfig);
   files.add("/var/lib/kubelet/config.yaml",
             substitute(kKubeletConfig, {{"CLUSTER_DNS", ctx.model.cluster_dns_ip},
@@ -143,6 +152,11 @@ current-context: default
   const auto& pool_labels = node.role == model::Role::master ? ctx.spec.masters.labels : ctx.spec.workers.labels;
   for (const auto& [key, value] : pool_labels) labels += (labels.empty() ? "" : ",") + key + "=" + value;
   if (node.role == model::Role::worker) labels += std::string(labels.empty() ? "" : ",") + "kstack.io/ingress=true";
+  // The cloud controller manager leaves such nodes out of every LoadBalancer Service's members: a master
+  // runs no ingress and would stay a member that is down. (A kubelet may set node.kubernetes.io/ labels.)
+  if (node.role == model::Role::master && ctx.spec.topology() != spec::Topology::single) {
+    labels += std::string(labels.empty() ? "" : ",") + "node.kubernetes.io/exclude-from-external-load-balancers=true";
+  }
   if (!labels.empty()) flags.push_back("--node-labels=" + labels);
   files.add("/etc/systemd/system/kubelet.service", kubelet_unit(std::move(flags)));
 }

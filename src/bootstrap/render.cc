@@ -49,12 +49,11 @@ Result<RenderedNode> render_node(const RenderContext& ctx, const model::Node& no
         add_kubelet_files(ctx, node, files);
         if (ctx.spec.etcd_placement == spec::EtcdPlacement::masters) add_etcd_files(ctx, node, files);
         add_control_plane_files(ctx, node, files);
-        if (ctx.is_first_master(node)) {
-          add_core_addons(ctx, files);
-          add_openstack_addons(ctx, files);
-          add_ingress_addon(ctx, files);
-          add_addon_applier(ctx, files);
-        }
+        // Every master can apply the add-ons, so the cluster forms whichever master boots first.
+        add_core_addons(ctx, files);
+        add_openstack_addons(ctx, files);
+        add_ingress_addon(ctx, files);
+        add_addon_applier(ctx, node, files);
         break;
       case model::Role::worker:
         add_container_host_files(ctx, node, files);
@@ -79,7 +78,7 @@ Result<RenderedNode> render_node(const RenderContext& ctx, const model::Node& no
   out.cloud_config = cloud_config({.hostname = node.name,
                                    .ssh_public_key = ctx.spec.ssh_public_key,
                                    .packages = packages_for(node.role),
-                                   .run = node_script_path()},
+                                   .start_unit = std::string(bootstrap_unit_name())},
                                   out.files);
   if (auto packed = pack_user_data(out); !packed) return std::unexpected(packed.error());
   return out;

@@ -51,7 +51,7 @@ struct RenderContext {
   const RenderOptions& options;
 
   /// An image reference with the spec's registry mirror applied.
-  std::string image(const spec::Image& image) const { return image.ref(spec.mirrors.images); }
+  std::string image(const spec::Image& image) const { return image.ref(spec.mirrors.image_registry()); }
   /// The API server URL nodes use: the VIP or the first master.
   std::string api_url() const { return "https://" + model.api_address + ":6443"; }
   /// True for the master that applies the add-ons.

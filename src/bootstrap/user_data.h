@@ -16,10 +16,10 @@ struct CloudConfigInputs {
   std::string hostname;
   std::string ssh_public_key;         // empty: none
   std::vector<std::string> packages;  // installed from the distribution before the bootstrap script
-  std::string run;                    // the script cloud-init runs once
+  std::string start_unit;             // the systemd unit cloud-init enables and starts on first boot
 };
 
-/// The #cloud-config document that writes `files` and runs `inputs.run`.
+/// The #cloud-config document that writes `files`, then enables and starts `inputs.start_unit`.
 std::string cloud_config(const CloudConfigInputs& inputs, const std::vector<NodeFile>& files);
 
 /// The size of `n` bytes once base64-encoded.

@@ -23,10 +23,10 @@ std::string gunzip(const std::string& data) {
   return out;
 }
 
-TEST(UserData, CloudConfigWritesEveryFileWithItsModeAndRunsTheScript) {
+TEST(UserData, CloudConfigWritesEveryFileWithItsModeAndStartsTheBootstrapUnit) {
   std::vector<NodeFile> files = {{"/etc/a.conf", "line one\n  indented: yes\n", 0644, false},
                                  {"/etc/secret.key", "KEY\n", 0600, true}};
-  const std::string doc = cloud_config({"demo-worker-1", "ssh-ed25519 AAAA x", {"curl"}, "/usr/local/bin/go"}, files);
+  const std::string doc = cloud_config({"demo-worker-1", "ssh-ed25519 AAAA x", {"curl"}, "kstack-bootstrap.service"}, files);
   ASSERT_TRUE(doc.starts_with("#cloud-config\n"));
   const YAML::Node y = YAML::Load(doc);
   EXPECT_EQ(y["hostname"].as<std::string>(), "demo-worker-1");
@@ -35,7 +35,12 @@ TEST(UserData, CloudConfigWritesEveryFileWithItsModeAndRunsTheScript) {
   EXPECT_EQ(y["write_files"][0]["content"].as<std::string>(), files[0].content);
   EXPECT_EQ(y["write_files"][0]["permissions"].as<std::string>(), "0644");
   EXPECT_EQ(y["write_files"][1]["permissions"].as<std::string>(), "0600");
-  EXPECT_EQ(y["runcmd"][0][0].as<std::string>(), "/usr/local/bin/go");
+  // The unit runs the bootstrap (and retries it, and runs it at every boot), not cloud-init.
+  ASSERT_EQ(y["runcmd"].size(), 2u);
+  EXPECT_EQ(y["runcmd"][0][1].as<std::string>(), "daemon-reload");
+  EXPECT_EQ(y["runcmd"][1][0].as<std::string>(), "systemctl");
+  EXPECT_EQ(y["runcmd"][1][1].as<std::string>(), "enable");
+  EXPECT_EQ(y["runcmd"][1][4].as<std::string>(), "kstack-bootstrap.service");
   EXPECT_EQ(y["packages"][0].as<std::string>(), "curl");
 }
 
