@@ -108,6 +108,7 @@ Client::Client(CloudConfig cloud, TransportOptions options) : cloud_(std::move(c
 
 Result<std::unique_ptr<Client>> Client::connect(const CloudConfig& cloud, TransportOptions options) {
   std::unique_ptr<Client> client(new Client(cloud, std::move(options)));
+  ++client->auth_requests_;
   auto token = issue_token(*client->transport_, client->cloud_);
   if (!token) return std::unexpected(token.error());
   client->token_ = std::move(*token);
@@ -140,6 +141,10 @@ int Client::authentications() const {
   return authentications_;
 }
 
+RequestCounts Client::requests() const {
+  return {auth_requests_.load(), discovery_requests_.load(), read_requests_.load(), write_requests_.load()};
+}
+
 Result<std::string> Client::current_token() {
   std::string stale;
   {
@@ -162,6 +167,7 @@ Result<void> Client::reauthenticate(const std::string& stale_token) {
     std::lock_guard lock(mu_);
     if (token_.id != stale_token) return {};
   }
+  ++auth_requests_;
   auto token = issue_token(*transport_, cloud_);
   if (!token) return std::unexpected(token.error());
   std::lock_guard lock(mu_);
@@ -181,6 +187,7 @@ Result<ServiceEndpoint> Client::discover(const std::string& service_type, const 
   if (auto t = current_token(); t) token = *t;
   HttpRequest request{
       "GET", doc_url + "/", {{"Accept", "application/json"}, {"X-Auth-Token", token}}, "", RetryRule::idempotent};
+  ++discovery_requests_;
   auto response = transport_->send(request);
   if (!response) return std::unexpected(transport_error(info, response.error()));
   if (response->status >= 400) return std::unexpected(api_error(info, *response));
@@ -213,15 +220,12 @@ Result<ServiceEndpoint> Client::discover(const std::string& service_type, const 
   return best;
 }
 
-Result<ServiceEndpoint> Client::endpoint(const std::string& service_type) {
-  std::string url;
-  {
-    std::lock_guard lock(mu_);
-    if (auto it = endpoints_.find(service_type); it != endpoints_.end()) return it->second;
-    auto found = catalog_url(token_.catalog, service_type, cloud_.interface, cloud_.region);
-    if (!found) return std::unexpected(found.error());
-    url = *found;
-  }
+Result<std::string> Client::catalog_endpoint(const std::string& service_type) const {
+  std::lock_guard lock(mu_);
+  return catalog_url(token_.catalog, service_type, cloud_.interface, cloud_.region);
+}
+
+Result<ServiceEndpoint> Client::discover_and_check(const std::string& service_type, const std::string& url) {
   auto ep = discover(service_type, url);
   if (!ep) return ep;
   const auto check = [&](std::string_view needed, const char* what) -> Result<void> {
@@ -237,9 +241,55 @@ Result<ServiceEndpoint> Client::endpoint(const std::string& service_type) {
   } else if (service_type == "load-balancer") {
     if (auto r = check(kLoadBalancerVersion, "load-balancer"); !r) return std::unexpected(r.error());
   }
-  std::lock_guard lock(mu_);
-  endpoints_[service_type] = *ep;
-  return *ep;
+  return ep;
+}
+
+Result<ServiceEndpoint> Client::endpoint(const std::string& service_type) {
+  std::shared_future<Result<ServiceEndpoint>> in_flight;
+  std::promise<Result<ServiceEndpoint>> mine;
+  std::string url;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = endpoints_.find(service_type); it != endpoints_.end()) return it->second;
+    if (auto it = discovering_.find(service_type); it != discovering_.end()) {
+      in_flight = it->second;
+    } else {
+      auto found = catalog_url(token_.catalog, service_type, cloud_.interface, cloud_.region);
+      if (!found) return std::unexpected(found.error());
+      url = *found;
+      discovering_[service_type] = mine.get_future().share();
+    }
+  }
+  // Concurrent first calls to a service wait for the one discovery in flight instead of sending their own.
+  if (in_flight.valid()) return in_flight.get();
+  auto ep = discover_and_check(service_type, url);
+  {
+    std::lock_guard lock(mu_);
+    if (ep) endpoints_[service_type] = *ep;
+    discovering_.erase(service_type);  // a failed discovery is tried again by the next call
+  }
+  mine.set_value(ep);
+  return ep;
+}
+
+Result<std::string> Client::base_url(const std::string& service_type) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = endpoints_.find(service_type); it != endpoints_.end()) return it->second.url;
+  }
+  auto url = catalog_endpoint(service_type);
+  if (!url) return std::unexpected(url.error());
+  const std::string base = strip_slash(*url);
+  // As gophercloud does: the version document is needed only to find a path the catalog does not give.
+  // Nova checks the microversion of every request itself (406, see call()); Octavia's version is checked
+  // before the first change sent to it.
+  if (has_version_segment(base)) return base;
+  if (service_type == "network") return base + "/v2.0";
+  if (service_type == "image") return base + "/v2";
+  if (service_type == "load-balancer") return base + "/v2";
+  auto ep = endpoint(service_type);
+  if (!ep) return std::unexpected(ep.error());
+  return ep->url;
 }
 
 Result<HttpResponse> Client::send(const std::string& service_type, const ApiCall& call, const std::string& base,
@@ -257,23 +307,36 @@ Result<HttpResponse> Client::send(const std::string& service_type, const ApiCall
     request.body = call.body->dump();
   }
   request.retry = call.retry;
+  ++(call.method == "GET" ? read_requests_ : write_requests_);
   return transport_->send(request);
 }
 
 Result<json> Client::call(const std::string& service_type, const ApiCall& call) {
-  auto ep = endpoint(service_type);
-  if (!ep) return std::unexpected(ep.error());
+  if (service_type == "load-balancer" && call.method != "GET") {
+    // Octavia has no microversions to refuse: its version document says whether it takes what kstack sends.
+    if (auto ep = endpoint(service_type); !ep) return std::unexpected(ep.error());
+  }
+  auto base = base_url(service_type);
+  if (!base) return std::unexpected(base.error());
   auto token = current_token();
   if (!token) return std::unexpected(token.error());
-  auto response = send(service_type, call, ep->url, *token);
+  auto response = send(service_type, call, *base, *token);
   if (response && response->status == 401) {
     spdlog::debug("   401 from {}: authenticating again, then retrying once", service_type);
     if (auto r = reauthenticate(*token); !r) return std::unexpected(r.error());
     token = current_token();
     if (!token) return std::unexpected(token.error());
-    response = send(service_type, call, ep->url, *token);
+    response = send(service_type, call, *base, *token);
   }
   if (!response) return std::unexpected(transport_error(call.info, response.error()));
+  if (service_type == "compute" && response->status == 406) {
+    // Nova refuses a microversion newer than it speaks with 406 ("Version 2.64 is not supported by the API").
+    Error e = api_error(call.info, *response);
+    e.what =
+        fmt::format("the cloud's compute API is too old: kstack needs version {} ({})", kComputeMicroversion, e.what);
+    e.hint = "use a newer OpenStack release (Nova 2.64 arrived in Rocky)";
+    return std::unexpected(e);
+  }
   if (response->status < 200 || response->status >= 300) return std::unexpected(api_error(call.info, *response));
   if (response->body.empty()) return json::object();
   auto body = json::parse(response->body, nullptr, false);
@@ -287,8 +350,8 @@ Result<json> Client::call(const std::string& service_type, const ApiCall& call) 
 
 Result<std::vector<json>> Client::list(const std::string& service_type, const CallInfo& info, const std::string& path,
                                        const std::string& key) {
-  auto ep = endpoint(service_type);
-  if (!ep) return std::unexpected(ep.error());
+  auto base = base_url(service_type);
+  if (!base) return std::unexpected(base.error());
   std::vector<json> items;
   std::set<std::string> seen;
   std::string next = path;
@@ -308,7 +371,7 @@ Result<std::vector<json>> Client::list(const std::string& service_type, const Ca
     }
     if (next.empty() && page->contains("next") && (*page)["next"].is_string()) {
       // Glance: "/v2/images?marker=…", relative to the service root.
-      next = unversioned_root(ep->url) + (*page)["next"].get<std::string>();
+      next = unversioned_root(*base) + (*page)["next"].get<std::string>();
     }
     if ((*page)[key].empty()) next.clear();
   }

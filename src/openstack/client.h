@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +37,16 @@ struct ApiCall {
   RetryRule retry = RetryRule::idempotent;
 };
 
+/// RequestCounts are the requests a Client sent by purpose, each as it was first sent (the transport's
+/// retries are in Transport::requests_sent only).
+struct RequestCounts {
+  long auth = 0;       // token issues
+  long discovery = 0;  // version documents
+  long reads = 0;      // GETs: lists and lookups
+  long writes = 0;     // POST, PUT, DELETE
+  long total() const { return auth + discovery + reads + writes; }
+};
+
 /// Client talks to one cloud as one project: it holds the token, finds endpoints, and sends calls with
 /// re-authentication. Thread-safe: share one Client between the threads of a reconciler.
 class Client {
@@ -50,8 +62,14 @@ class Client {
   Result<std::vector<nlohmann::json>> list(const std::string& service_type, const CallInfo& info,
                                            const std::string& path, const std::string& key);
 
-  /// The service's versioned endpoint (discovered once, then cached).
+  /// The service's versioned endpoint and newest version, from its version document: read once per process
+  /// (threads that ask while it is in flight wait for that one answer), then cached; an error when the
+  /// service is older than kstack needs.
   Result<ServiceEndpoint> endpoint(const std::string& service_type);
+
+  /// Where calls to the service go. No request when the catalog names the version, or when the service
+  /// has one API whose path is fixed (network /v2.0, image /v2, load-balancer /v2); else endpoint()'s.
+  Result<std::string> base_url(const std::string& service_type);
 
   const CloudConfig& cloud() const { return cloud_; }
   std::string project_id() const;
@@ -61,12 +79,16 @@ class Client {
   Transport& transport() { return *transport_; }
   /// How many times the client authenticated (1 after connect).
   int authentications() const;
+  /// The requests sent so far, by purpose.
+  RequestCounts requests() const;
 
  private:
   Client(CloudConfig cloud, TransportOptions options);
   Result<std::string> current_token();
   Result<void> reauthenticate(const std::string& stale_token);
   Result<ServiceEndpoint> discover(const std::string& service_type, const std::string& catalog_url);
+  Result<ServiceEndpoint> discover_and_check(const std::string& service_type, const std::string& catalog_url);
+  Result<std::string> catalog_endpoint(const std::string& service_type) const;
   Result<HttpResponse> send(const std::string& service_type, const ApiCall& call, const std::string& base,
                             const std::string& token);
 
@@ -76,6 +98,9 @@ class Client {
   Token token_;
   int authentications_ = 0;
   std::map<std::string, ServiceEndpoint> endpoints_;
+  // The discovery in flight for a service, which every other first caller waits for.
+  std::map<std::string, std::shared_future<Result<ServiceEndpoint>>> discovering_;
+  std::atomic<long> auth_requests_{0}, discovery_requests_{0}, read_requests_{0}, write_requests_{0};
 };
 
 /// Percent-encodes a query value.

@@ -13,6 +13,7 @@ namespace {
 
 using testing::FakeCloud;
 using testing::Reply;
+using namespace std::chrono_literals;
 
 TEST(Client, ConnectAuthenticatesOnceAndKnowsTheProject) {
   FakeCloud cloud;
@@ -185,6 +186,80 @@ TEST(Client, ErrorsCarryTheServicesMessageAndRequestId) {
   EXPECT_EQ(server.error().request_id, "req-compute/error_404.json");
   EXPECT_EQ(server.error().where, "server 00000000-0000-0000-0000-000000000000");
   EXPECT_NE(server.error().what.find("get server failed: Instance"), std::string::npos);
+}
+
+TEST(Client, ConcurrentFirstCallsShareOneDiscovery) {
+  FakeCloud cloud;
+  // Nova's version document answers slowly, so that every thread asks while it is in flight.
+  cloud.server.on("GET", "/compute/v2.1/",
+                  {Reply{.status = 200, .body = cloud.body("compute/version.json"), .delay = 300ms}});
+  auto client = cloud.connect();
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (client->endpoint("compute")) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  EXPECT_EQ(cloud.server.count("GET", "/compute/v2.1/"), 1);
+  EXPECT_EQ(client->requests().discovery, 1);
+}
+
+TEST(Client, CallsNeedNoVersionDocumentWhereThePathIsKnown) {
+  FakeCloud cloud;
+  cloud.on("GET", "/compute/v2.1/limits", 200, "compute/limits.json");
+  cloud.on("GET", "/network/v2.0/networks", 200, "network/external_networks.json");
+  cloud.on("GET", "/image/v2/images", 200, "image/images_by_name.json");
+  cloud.on("GET", "/lb/v2/lbaas/loadbalancers", 200, "loadbalancer/list_by_tag.json");
+  auto client = cloud.connect();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      EXPECT_TRUE(compute::limits(*client));
+      EXPECT_TRUE(client->list("network", {"network", "list networks", ""}, "/networks", "networks"));
+      EXPECT_TRUE(client->list("image", {"image", "list images", ""}, "/images", "images"));
+      EXPECT_TRUE(
+          client->list("load-balancer", {"load-balancer", "list", ""}, "/lbaas/loadbalancers", "loadbalancers"));
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& r : cloud.server.received()) {
+    EXPECT_FALSE(r.target.ends_with("/")) << "a version document was read: " << r.target;
+  }
+  const auto counts = client->requests();
+  EXPECT_EQ(counts.auth, 1);
+  EXPECT_EQ(counts.discovery, 0);
+  EXPECT_EQ(counts.reads, 16);
+  EXPECT_EQ(counts.total(), client->transport().requests_sent());
+}
+
+TEST(Client, AComputeMicroversionNovaRefusesIsATooOldError) {
+  FakeCloud cloud;
+  cloud.server.on("GET", "/compute/v2.1/limits", 406,
+                  R"({"computeFault": {"code": 406, "message": "Version 2.64 is not supported by the API. )"
+                  R"(Minimum is 2.1 and maximum is 2.60."}})");
+  auto client = cloud.connect();
+  auto limits = compute::limits(*client);
+  ASSERT_FALSE(limits);
+  EXPECT_NE(limits.error().what.find("compute API is too old: kstack needs version 2.64"), std::string::npos)
+      << limits.error().what;
+  EXPECT_NE(limits.error().hint.find("newer OpenStack"), std::string::npos);
+}
+
+TEST(Client, AChangeSentToOctaviaChecksItsVersionFirst) {
+  FakeCloud cloud;
+  cloud.server.on("GET", "/lb/", 200,
+                  R"({"versions": [{"id": "v2.0", "status": "SUPPORTED", "links": [{"href": "x/v2", "rel": "self"}]},)"
+                  R"({"id": "v2.4", "status": "CURRENT", "links": [{"href": "x/v2", "rel": "self"}]}]})");
+  cloud.server.on("DELETE", "/lb/v2/lbaas/loadbalancers/x", 204, "");
+  auto client = cloud.connect();
+  auto gone = client->call("load-balancer",
+                           {{"load-balancer", "delete load balancer", "x"}, "DELETE", "/lbaas/loadbalancers/x"});
+  ASSERT_FALSE(gone);
+  EXPECT_NE(gone.error().what.find("it offers up to 2.4"), std::string::npos) << gone.error().what;
+  EXPECT_EQ(cloud.server.count("DELETE", "/lb/v2/lbaas/loadbalancers/x"), 0);
 }
 
 TEST(Client, QueryEncoding) {
