@@ -145,8 +145,13 @@ Result<Network> find_external_network(Client& client, const std::string& name) {
   auto nets =
       list_of<Network>(client, "external networks", "/networks?router:external=true", "networks", parse_network);
   if (!nets) return std::unexpected(nets.error());
+  return pick_external_network(*nets, name);
+}
+
+Result<Network> pick_external_network(const std::vector<Network>& networks, const std::string& name) {
   std::string names;
-  for (const auto& n : *nets) {
+  for (const auto& n : networks) {
+    if (!n.external) continue;
     if (n.name == name || n.id == name) return n;
     names += (names.empty() ? "" : ", ") + n.name;
   }

@@ -109,6 +109,8 @@ struct Filter {
 Result<std::vector<Network>> list_networks(Client& client, const Filter& filter = {});
 /// The external network of that name; an error naming the external networks there are when none matches.
 Result<Network> find_external_network(Client& client, const std::string& name);
+/// find_external_network's choice among networks already listed (those not external are passed over).
+Result<Network> pick_external_network(const std::vector<Network>& networks, const std::string& name);
 /// Creates take the tags to set; when tagging fails, the new resource is deleted again so that nothing
 /// untagged (and so unowned) is left behind.
 Result<Network> create_network(Client& client, const std::string& name, const std::vector<std::string>& tags = {});

@@ -31,6 +31,18 @@ TEST(Network, FindsTheExternalNetworkByName) {
   EXPECT_EQ(missing.error().hint, "the external networks are: floating");
 }
 
+TEST(Network, PicksTheExternalNetworkAmongAllListed) {
+  const std::vector<Network> all = {{.id = "n1", .name = "floating", .external = false},
+                                    {.id = "n2", .name = "floating", .external = true},
+                                    {.id = "n3", .name = "public", .external = true}};
+  auto net = pick_external_network(all, "floating");
+  ASSERT_TRUE(net) << net.error().to_string();
+  EXPECT_EQ(net->id, "n2");  // a private network of that name is passed over
+  auto missing = pick_external_network(all, "outside");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().hint, "the external networks are: floating, public");
+}
+
 TEST(Network, CreateNetworkThenTagsIt) {
   FakeCloud cloud;
   cloud.on("POST", "/network/v2.0/networks", 201, "network/network_create.json");
