@@ -4,7 +4,24 @@
 
 namespace kstack::reconcile {
 
+namespace {
+
+/// Observation brackets one observe() on the cloud (see Cloud::observation_began).
+class Observation {
+ public:
+  explicit Observation(Cloud& cloud) : cloud_(cloud) { cloud_.observation_began(); }
+  ~Observation() { cloud_.observation_ended(); }
+  Observation(const Observation&) = delete;
+  Observation& operator=(const Observation&) = delete;
+
+ private:
+  Cloud& cloud_;
+};
+
+}  // namespace
+
 Result<ObservedState> observe(Cloud& cloud, bool include_kubernetes) {
+  Observation observation(cloud);
   std::vector<std::future<Result<std::vector<ObservedResource>>>> lists;
   for (auto kind : all_kinds()) {
     lists.push_back(std::async(std::launch::async, [&cloud, kind] { return cloud.ops(kind).list(); }));

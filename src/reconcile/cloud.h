@@ -45,6 +45,11 @@ class Cloud {
   /// executor deletes it. Returns the fault, read again from the cloud when the list did not show one yet
   /// (Nova records a server's fault just after setting it to ERROR).
   virtual std::string save_evidence(const ObservedResource& failed) = 0;
+
+  /// observe() brackets its list calls with these, so that kinds that list the same collection can share
+  /// one call (OpenStackCloud's SharedLists). Nothing by default.
+  virtual void observation_began() {}
+  virtual void observation_ended() {}
 };
 
 /// Observes the cluster: one list call per kind (run in parallel), plus, when `include_kubernetes`, what

@@ -17,6 +17,8 @@ class CountingCloud : public Cloud {
   KindOps& ops(Kind kind) override;
   Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
   std::string save_evidence(const ObservedResource& failed) override;
+  void observation_began() override { inner_.observation_began(); }
+  void observation_ended() override { inner_.observation_ended(); }
 
   int lists() const { return lists_; }
   int creates() const { return creates_; }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "openstack/blockstorage.h"
@@ -15,6 +16,10 @@ namespace kstack::reconcile {
 namespace os = kstack::openstack;
 
 std::string cluster_tag(const std::string& cluster) { return "kstack-cluster=" + cluster; }
+
+bool OsContext::owns(const std::vector<std::string>& tags) const {
+  return std::find(tags.begin(), tags.end(), tag) != tags.end();
+}
 
 std::string join_list(const std::vector<std::string>& items) {
   std::string out;
@@ -35,7 +40,7 @@ std::vector<std::string> split_list(const std::string& text) {
 }
 
 OpenStackCloud::OpenStackCloud(openstack::Client& client, std::string cluster, state::StateDir* state)
-    : journal_(state), ctx_{client, cluster, cluster_tag(cluster), &journal_}, evidence_(state) {
+    : journal_(state), ctx_{client, cluster, cluster_tag(cluster), &journal_, &lists_}, evidence_(state) {
   kinds_[Kind::keypair] = make_keypair_ops(ctx_);
   kinds_[Kind::network] = make_network_ops(ctx_);
   kinds_[Kind::subnet] = make_subnet_ops(ctx_);
@@ -53,10 +58,16 @@ OpenStackCloud::OpenStackCloud(openstack::Client& client, std::string cluster, s
 
 KindOps& OpenStackCloud::ops(Kind kind) { return *kinds_.at(kind); }
 
+std::optional<std::vector<os::network::Network>> OpenStackCloud::last_networks() {
+  return lists_.last<std::vector<os::network::Network>>(shared::kNetworks);
+}
+
 Result<std::vector<ObservedResource>> OpenStackCloud::list_kubernetes_owned() {
   std::vector<ObservedResource> out;
   const std::string prefix = fmt::format("kube_service_{}_", ctx_.cluster);
-  auto lbs = os::loadbalancer::list_load_balancers(ctx_.client);
+  // The same lists as the kinds' own (one call each per observation), filtered here for what Kubernetes made.
+  auto lbs = ctx_.shared_list<std::vector<os::loadbalancer::LoadBalancer>>(
+      shared::kLoadBalancers, [&] { return os::loadbalancer::list_load_balancers(ctx_.client); });
   if (!lbs) return std::unexpected(lbs.error());
   std::map<std::string, std::string> vip_ports;  // port id → load balancer name
   for (const auto& lb : *lbs) {
@@ -78,10 +89,12 @@ Result<std::vector<ObservedResource>> OpenStackCloud::list_kubernetes_owned() {
                      .origin = Origin::kubernetes_service});
     }
   }
-  auto volumes =
-      os::blockstorage::list_volumes(ctx_.client, {.metadata = {{"cinder.csi.openstack.org/cluster", ctx_.cluster}}});
+  auto volumes = ctx_.shared_list<std::vector<os::blockstorage::Volume>>(
+      shared::kVolumes, [&] { return os::blockstorage::list_volumes(ctx_.client); });
   if (!volumes) return std::unexpected(volumes.error());
   for (const auto& v : *volumes) {
+    auto mark = v.metadata.find("cinder.csi.openstack.org/cluster");
+    if (mark == v.metadata.end() || mark->second != ctx_.cluster) continue;
     out.push_back({.key = {Kind::volume, v.name.empty() ? v.id : v.name},
                    .id = v.id,
                    .status = v.status,

@@ -3,12 +3,15 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "openstack/client.h"
+#include "openstack/network.h"
 #include "reconcile/cloud.h"
 #include "reconcile/create_journal.h"
+#include "reconcile/shared_lists.h"
 
 namespace kstack::state {
 class StateDir;
@@ -22,6 +25,16 @@ struct OsContext {
   std::string cluster;
   std::string tag;                   // carried by everything kstack creates: "kstack-cluster=<name>"
   CreateJournal* journal = nullptr;  // creates that take a second call to tag
+  SharedLists* lists = nullptr;      // list calls the kinds of one observation share
+
+  /// The answer of `fetch` for `key`, shared with every other kind that asks for it in the same observation.
+  template <class T, class Fetch>
+  Result<T> shared_list(const std::string& key, Fetch&& fetch) const {
+    if (!lists) return fetch();
+    return lists->get<T>(key, std::forward<Fetch>(fetch));
+  }
+  /// Whether `tags` hold the cluster's tag.
+  bool owns(const std::vector<std::string>& tags) const;
 
   /// Runs `create` (a create followed by its tag call) between the journal's begin and end; the entry
   /// stays when the create fails, since its POST may have arrived.
@@ -42,6 +55,15 @@ struct OsContext {
 
 /// The ownership tag of a cluster.
 std::string cluster_tag(const std::string& cluster);
+
+/// The keys of the list calls several kinds share (OsContext::shared_list), with the one call each makes.
+namespace shared {
+inline constexpr const char* kNetworks = "network /networks";                    // every network the project sees
+inline constexpr const char* kPorts = "network /ports?tags";                     // the cluster's ports
+inline constexpr const char* kSecurityGroups = "network /security-groups?tags";  // the cluster's groups
+inline constexpr const char* kLoadBalancers = "load-balancer /loadbalancers";    // every load balancer
+inline constexpr const char* kVolumes = "volume /volumes/detail";                // every volume of the project
+}  // namespace shared
 
 /// One factory per kind, each in its own os_<kind>.cc.
 std::unique_ptr<KindOps> make_keypair_ops(const OsContext& ctx);
@@ -68,12 +90,19 @@ class OpenStackCloud : public Cloud {
   KindOps& ops(Kind kind) override;
   Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
   std::string save_evidence(const ObservedResource& failed) override;
+  void observation_began() override { lists_.begin(); }
+  void observation_ended() override { lists_.end(); }
+
+  /// Every network the project sees, as the last observation listed them (the cluster's are among them,
+  /// and so are the external ones the pre-flight looks for); nothing before the first observation.
+  std::optional<std::vector<openstack::network::Network>> last_networks();
 
   /// Plan and status: report resources a killed create left untagged, but tag nothing.
   void set_read_only(bool read_only) { journal_.set_read_only(read_only); }
 
  private:
   CreateJournal journal_;
+  SharedLists lists_;
   OsContext ctx_;
   state::StateDir* evidence_;
   std::mutex evidence_mu_;

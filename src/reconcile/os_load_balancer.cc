@@ -74,8 +74,12 @@ class LoadBalancerOps : public KindOps {
   explicit LoadBalancerOps(const OsContext& ctx) : ctx_(ctx) {}
 
   Result<std::vector<ObservedResource>> list() override {
-    auto all = lb::list_load_balancers(ctx_.client, {.tags = ctx_.tags()});
+    // Every load balancer, in one call shared with what Kubernetes made (list_kubernetes_owned); the
+    // cluster's are those with its tag.
+    auto all = ctx_.shared_list<std::vector<lb::LoadBalancer>>(shared::kLoadBalancers,
+                                                               [&] { return lb::list_load_balancers(ctx_.client); });
     if (!all) return std::unexpected(all.error());
+    std::erase_if(*all, [&](const lb::LoadBalancer& l) { return !ctx_.owns(l.tags); });
     // One more call for every listener of the cluster: they carry its tag too.
     auto listeners = lb::list_listeners(ctx_.client, ctx_.tags());
     if (!listeners) return std::unexpected(listeners.error());

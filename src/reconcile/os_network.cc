@@ -12,8 +12,12 @@ class NetworkOps : public KindOps {
   explicit NetworkOps(const OsContext& ctx) : ctx_(ctx) {}
 
   Result<std::vector<ObservedResource>> list() override {
-    auto all = openstack::network::list_networks(ctx_.client, {.tags = ctx_.tags()});
+    // Every network the project sees, in one call the pre-flight's search for the external network shares
+    // (OpenStackCloud::last_networks); the cluster's are those with its tag.
+    auto all = ctx_.shared_list<std::vector<openstack::network::Network>>(
+        shared::kNetworks, [&] { return openstack::network::list_networks(ctx_.client); });
     if (!all) return std::unexpected(all.error());
+    std::erase_if(*all, [&](const openstack::network::Network& n) { return !ctx_.owns(n.tags); });
     auto by_name = [&](const std::string& name) {
       return openstack::network::list_networks(ctx_.client, {.name = name});
     };

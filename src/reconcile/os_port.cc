@@ -14,7 +14,8 @@ class PortOps : public KindOps {
 
   Result<std::vector<ObservedResource>> list() override {
     const std::string router_leg = ClusterNames::of(ctx_.cluster).router_interface;
-    auto all = openstack::network::list_ports(ctx_.client, {.tags = ctx_.tags()});
+    auto all = ctx_.shared_list<std::vector<openstack::network::Port>>(
+        shared::kPorts, [&] { return openstack::network::list_ports(ctx_.client, {.tags = ctx_.tags()}); });
     if (!all) return std::unexpected(all.error());
     auto by_name = [&](const std::string& name) { return openstack::network::list_ports(ctx_.client, {.name = name}); };
     if (auto adopted = adopt_untagged(ctx_, Kind::port, "ports", by_name, *all); !adopted) {

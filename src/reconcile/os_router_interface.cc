@@ -15,8 +15,11 @@ class RouterInterfaceOps : public KindOps {
 
   Result<std::vector<ObservedResource>> list() override {
     const std::string name = ClusterNames::of(ctx_.cluster).router_interface;
-    auto all = openstack::network::list_ports(ctx_.client, {.name = name, .tags = ctx_.tags()});
+    // The leg is one of the cluster's tagged ports: PortOps' list, shared, holds it.
+    auto all = ctx_.shared_list<std::vector<openstack::network::Port>>(
+        shared::kPorts, [&] { return openstack::network::list_ports(ctx_.client, {.tags = ctx_.tags()}); });
     if (!all) return std::unexpected(all.error());
+    std::erase_if(*all, [&](const openstack::network::Port& p) { return p.name != name; });
     auto by_name = [&](const std::string& leg) { return openstack::network::list_ports(ctx_.client, {.name = leg}); };
     if (auto adopted = adopt_untagged(ctx_, Kind::router_interface, "ports", by_name, *all); !adopted) {
       return std::unexpected(adopted.error());

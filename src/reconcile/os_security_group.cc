@@ -12,7 +12,9 @@ class SecurityGroupOps : public KindOps {
   explicit SecurityGroupOps(const OsContext& ctx) : ctx_(ctx) {}
 
   Result<std::vector<ObservedResource>> list() override {
-    auto all = openstack::network::list_security_groups(ctx_.client, {.tags = ctx_.tags()});
+    auto all = ctx_.shared_list<std::vector<openstack::network::SecurityGroup>>(shared::kSecurityGroups, [&] {
+      return openstack::network::list_security_groups(ctx_.client, {.tags = ctx_.tags()});
+    });
     if (!all) return std::unexpected(all.error());
     auto by_name = [&](const std::string& name) {
       return openstack::network::list_security_groups(ctx_.client, {.name = name});

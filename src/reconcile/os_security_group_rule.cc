@@ -13,7 +13,10 @@ class SecurityGroupRuleOps : public KindOps {
   explicit SecurityGroupRuleOps(const OsContext& ctx) : ctx_(ctx) {}
 
   Result<std::vector<ObservedResource>> list() override {
-    auto groups = openstack::network::list_security_groups(ctx_.client, {.tags = ctx_.tags()});
+    // The groups' own list (SecurityGroupOps) carries their rules: one call serves both kinds.
+    auto groups = ctx_.shared_list<std::vector<openstack::network::SecurityGroup>>(shared::kSecurityGroups, [&] {
+      return openstack::network::list_security_groups(ctx_.client, {.tags = ctx_.tags()});
+    });
     if (!groups) return std::unexpected(groups.error());
     std::map<std::string, std::string> names;
     for (const auto& g : *groups) names[g.id] = g.name;

@@ -16,10 +16,15 @@ class VolumeOps : public KindOps {
   explicit VolumeOps(const OsContext& ctx) : ctx_(ctx) {}
 
   Result<std::vector<ObservedResource>> list() override {
-    auto all = bs::list_volumes(ctx_.client, {.metadata = ctx_.volume_mark()});
+    // Every volume of the project, in one call shared with the volumes of Kubernetes' PersistentVolumes
+    // (list_kubernetes_owned); the cluster's carry its mark.
+    auto all =
+        ctx_.shared_list<std::vector<bs::Volume>>(shared::kVolumes, [&] { return bs::list_volumes(ctx_.client); });
     if (!all) return std::unexpected(all.error());
     std::vector<ObservedResource> out;
     for (const auto& v : *all) {
+      auto mark = v.metadata.find("kstack-cluster");
+      if (mark == v.metadata.end() || mark->second != ctx_.cluster) continue;
       out.push_back({.key = {Kind::volume, v.name},
                      .id = v.id,
                      .props = {{"size_gb", std::to_string(v.size_gb)},

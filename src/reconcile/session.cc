@@ -172,7 +172,10 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
     f.flavor_ids[role] = chosen->id;
     by_id[chosen->id] = *chosen;
   }
-  auto external = os::network::find_external_network(*client_, spec_.network.external_network);
+  // The observation that came before lists every network the project sees: the external ones among them.
+  auto listed = cloud_->last_networks();
+  auto external = listed ? os::network::pick_external_network(*listed, spec_.network.external_network)
+                         : os::network::find_external_network(*client_, spec_.network.external_network);
   if (!external) {
     short_.push_back({"external network " + spec_.network.external_network, "1", "0", external.error().what});
   } else {
