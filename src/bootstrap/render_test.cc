@@ -291,3 +291,85 @@ TEST(Render, WriteTreeLaysOutUserDataAndFiles) {
 
 }  // namespace
 }  // namespace kstack::bootstrap
+
+namespace kstack::bootstrap {
+namespace {
+
+std::string master_ip(const model::ClusterModel& model, std::string_view name) {
+  for (const auto& node : model.nodes) {
+    if (node.name == name) return node.ip;
+  }
+  return "no such node";
+}
+
+// An air-gapped cluster: a plain-HTTP registry and a binary mirror with checksums of its own (amd64 only).
+TEST(Render, AMirrorWithItsOwnChecksumsAndAPlainHttpRegistry) {
+  RenderFixture f;
+  f.spec.mirrors.binaries = "http://203.0.113.2:8080";
+  f.spec.mirrors.images = "http://203.0.113.2:5000";
+  f.spec.mirrors.checksums = "SHA256SUMS";
+  const std::string own(64, 'e');
+  for (const auto* binary : spec::find_release(f.spec.kubernetes.version)->binaries()) {
+    f.spec.mirrors.checksum_list.sha256[std::string(spec::mirror_path(binary->amd64.url))] = own;
+  }
+  const auto nodes = f.render();
+  const auto& master = by_name(nodes, "demo-master-1");
+  const auto* hosts = find_file(master, "/etc/containerd/certs.d/203.0.113.2:5000/hosts.toml");
+  ASSERT_NE(hosts, nullptr);
+  EXPECT_NE(hosts->content.find("server = \"http://203.0.113.2:5000\""), std::string::npos) << hosts->content;
+  const auto* pod = find_file(master, "/etc/kubernetes/manifests/kube-apiserver.yaml");
+  ASSERT_NE(pod, nullptr);
+  EXPECT_NE(pod->content.find("image: 203.0.113.2:5000/kube-apiserver:v"), std::string::npos);  // no scheme
+  const auto* install = find_file(master, "/usr/local/lib/kstack/install-binaries.sh");
+  ASSERT_NE(install, nullptr);
+  EXPECT_NE(install->content.find("'http://203.0.113.2:8080/release/v"), std::string::npos);
+  EXPECT_NE(install->content.find("'" + own + "'"), std::string::npos);  // the mirror's checksum, not upstream's
+  const auto& kubelet = spec::find_release(f.spec.kubernetes.version)->kubelet;
+  EXPECT_EQ(install->content.find(std::string(kubelet.amd64.sha256)), std::string::npos);
+  // No arm64 file is listed: such a node stops with a clear message instead of fetching unverifiable files.
+  EXPECT_NE(install->content.find("checksums list no files for $arch"), std::string::npos);
+}
+
+TEST(Render, TheBootstrapIsAUnitThatRetriesAndRunsAtEveryBoot) {
+  RenderFixture f;
+  const auto nodes = f.render();
+  for (const auto& node : nodes) {
+    const auto* unit = find_file(node, "/etc/systemd/system/kstack-bootstrap.service");
+    ASSERT_NE(unit, nullptr) << node.name;
+    EXPECT_NE(unit->content.find("Restart=on-failure"), std::string::npos);
+    EXPECT_NE(unit->content.find("WantedBy=multi-user.target"), std::string::npos);
+    EXPECT_NE(unit->content.find("StandardOutput=journal+console"), std::string::npos);
+    EXPECT_NE(node.cloud_config.find("kstack-bootstrap.service"), std::string::npos);
+  }
+  const auto& worker = by_name(nodes, "demo-worker-1");
+  const auto* containerd = find_file(worker, "/etc/systemd/system/containerd.service");
+  ASSERT_NE(containerd, nullptr);
+  EXPECT_NE(containerd->content.find("Requires=kstack-bootstrap.service"), std::string::npos);
+  // The kubelet's client pair is a file the -current symlink (made by the bootstrap) points at.
+  EXPECT_EQ(find_file(worker, "/var/lib/kubelet/pki/kubelet-client-current.pem"), nullptr);
+  EXPECT_NE(find_file(worker, "/var/lib/kubelet/pki/kubelet-client-kstack.pem"), nullptr);
+  const auto* script = find_file(worker, "/usr/local/lib/kstack/bootstrap.sh");
+  ASSERT_NE(script, nullptr);
+  EXPECT_NE(script->content.find("ln -s kubelet-client-kstack.pem"), std::string::npos);
+  EXPECT_EQ(script->content.find("\nmodprobe overlay"), std::string::npos);  // only when not built in
+}
+
+TEST(Render, MasterKubeletsUseTheirOwnApiServerAndStayOutOfServiceLoadBalancers) {
+  RenderFixture f;
+  const auto nodes = f.render();
+  const auto& master = by_name(nodes, "demo-master-2");
+  const auto* kubeconfig = find_file(master, "/etc/kubernetes/kubelet.conf");
+  ASSERT_NE(kubeconfig, nullptr);
+  EXPECT_NE(kubeconfig->content.find("server: https://" + master_ip(f.model, "demo-master-2") + ":6443"),
+            std::string::npos)
+      << kubeconfig->content;
+  const auto* unit = find_file(master, "/etc/systemd/system/kubelet.service");
+  ASSERT_NE(unit, nullptr);
+  EXPECT_NE(unit->content.find("node.kubernetes.io/exclude-from-external-load-balancers=true"), std::string::npos);
+  const auto* worker_unit = find_file(by_name(nodes, "demo-worker-1"), "/etc/systemd/system/kubelet.service");
+  ASSERT_NE(worker_unit, nullptr);
+  EXPECT_EQ(worker_unit->content.find("exclude-from-external-load-balancers"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kstack::bootstrap

@@ -1,24 +1,38 @@
 #!/bin/sh
-# First-boot bootstrap of 'demo-worker-1' (worker), written by kstack.
+# Bootstrap of 'demo-worker-1' (worker), written by kstack. Runs at every boot from kstack-bootstrap.service;
+# every step is idempotent, so a run after a failure or a reboot picks up where the last one stopped.
 set -eu
+step=start
+# The failure goes to the serial console too (the unit's output does), where the cloud's console log
+# keeps it for kstack's failure report.
+trap 'status=$?; [ "$status" -eq 0 ] || echo "kstack: bootstrap of 'demo-worker-1' failed at step $step (exit $status); systemd retries it" >&2' EXIT
 echo "kstack: bootstrapping 'demo-worker-1'"
 
-hostnamectl set-hostname 'demo-worker-1' || true
-systemctl daemon-reload
+step=hostname
+if [ "$(hostname)" != 'demo-worker-1' ]; then hostnamectl set-hostname 'demo-worker-1' || hostname 'demo-worker-1'; fi
+step=metadata-block
 systemctl enable --now kstack-block-metadata.service
 
 scripts='/usr/local/lib/kstack'
 
-# Kubernetes wants no swap, its kernel modules and sysctls.
+# Kubernetes wants no swap, its kernel modules and sysctls. A module built into the kernel has nothing
+# for modprobe to load (and need not show in /sys/module): what it provides is checked first.
+step=swap
 swapoff -a
 sed -i '/^[^#].*[[:space:]]swap[[:space:]]/ s/^/#/' /etc/fstab
-modprobe overlay
-modprobe br_netfilter
+step=modules
+grep -qw overlay /proc/filesystems || modprobe overlay
+[ -d /proc/sys/net/bridge ] || modprobe br_netfilter
+step=sysctl
 sysctl --system >/dev/null
 
+step=data-volume
 "$scripts/mount-data-volume.sh" 'offline-render-placeholder' '/var/lib/containerd'
+
+step=binaries
 "$scripts/install-binaries.sh"
 
+step=kubelet-files
 # The kubelet reads the resolver list that is not the systemd-resolved stub (CoreDNS would loop).
 mkdir -p /etc/kubernetes/manifests
 if [ -f /run/systemd/resolve/resolv.conf ]; then
@@ -26,9 +40,17 @@ if [ -f /run/systemd/resolve/resolv.conf ]; then
 else
   ln -sf /etc/resolv.conf /etc/kubernetes/resolv.conf
 fi
+# The kubelet's certificate store rotates the client certificate only behind a -current symlink.
+pki=/var/lib/kubelet/pki
+if [ -f "$pki/kubelet-client-kstack.pem" ] && [ ! -e "$pki/kubelet-client-current.pem" ]; then
+  ln -s kubelet-client-kstack.pem "$pki/kubelet-client-current.pem"
+fi
 
+step=services
 systemctl daemon-reload
-systemctl enable --now containerd.service
-systemctl enable --now kubelet.service
+systemctl enable containerd.service kubelet.service
+# Not waited for: both are ordered after this unit, whose start would otherwise wait on itself.
+systemctl start --no-block containerd.service kubelet.service
 
+step=done
 echo "kstack: 'demo-worker-1' bootstrapped"
