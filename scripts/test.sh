@@ -39,7 +39,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 step "Release build (as a packager builds it: warnings shown, not errors)"
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DKSTACK_WERROR=OFF >/dev/null
-cmake --build build-release -j "$jobs"
+cmake --build build-release -j "$jobs" --target kstack
 
 step "formatting"
 scripts/check-format.sh
