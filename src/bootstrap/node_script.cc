@@ -17,7 +17,13 @@ set -eu
 step=start
 # The failure goes to the serial console too (the unit's output does), where the cloud's console log
 # keeps it for kstack's failure report.
-trap 'status=$?; [ "$status" -eq 0 ] || echo "kstack: bootstrap of @NODE@ failed at step $step (exit $status); systemd retries it" >&2' EXIT
+on_exit() {
+  status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "kstack: bootstrap of @NODE@ failed at step $step (exit $status); systemd retries it" >&2
+  fi
+}
+trap on_exit EXIT
 echo "kstack: bootstrapping @NODE@"
 
 step=hostname
@@ -84,7 +90,7 @@ systemctl start --no-block kstack-addons.service
 )TXT";
 
 constexpr std::string_view kFooter = R"TXT(
-step=done
+step=finished
 echo "kstack: @NODE@ bootstrapped"
 )TXT";
 

@@ -117,12 +117,12 @@ TEST_F(Certificates, EveryKubeletServesItsOwnNameAndAddressAndAuthenticatesAsIts
     EXPECT_VERIFIES(verify(n, "/etc/kubernetes/pki/ca.crt", "/var/lib/kubelet/pki/kubelet.crt", "sslserver",
                            {"-verify_hostname", n}));
     EXPECT_VERIFIES(
-        verify(n, "/etc/kubernetes/pki/ca.crt", "/var/lib/kubelet/pki/kubelet-client-current.pem", "sslclient"));
-    const std::string subj = subject(n, "/var/lib/kubelet/pki/kubelet-client-current.pem");
+        verify(n, "/etc/kubernetes/pki/ca.crt", "/var/lib/kubelet/pki/kubelet-client-kstack.pem", "sslclient"));
+    const std::string subj = subject(n, "/var/lib/kubelet/pki/kubelet-client-kstack.pem");
     EXPECT_NE(subj.find("CN=system:node:" + n), std::string::npos) << subj;
     EXPECT_NE(subj.find("O=system:nodes"), std::string::npos) << subj;
     // The key in the combined file belongs to its certificate.
-    const auto pem = cluster_->path_of(n, "/var/lib/kubelet/pki/kubelet-client-current.pem").string();
+    const auto pem = cluster_->path_of(n, "/var/lib/kubelet/pki/kubelet-client-kstack.pem").string();
     const auto cert_pub = sh(fmt::format("openssl x509 -in '{}' -noout -pubkey", pem));
     const auto key_pub = sh(fmt::format("openssl pkey -in '{}' -pubout", pem));
     EXPECT_EQ(cert_pub.exit_code, 0);

@@ -62,6 +62,13 @@ class Kubeconfigs : public ::testing::Test {
     ASSERT_TRUE(have_tool("openssl"));
     cluster_ = render_for_checks(reference_cluster_spec()).release();
     ASSERT_NE(cluster_, nullptr);
+    // The kubelet's kubeconfig names kubelet-client-current.pem, the symlink the node's bootstrap makes.
+    for (const auto& node : fs::directory_iterator(cluster_->tree)) {
+      const fs::path dir = node.path() / "files/var/lib/kubelet/pki";
+      if (fs::exists(dir / "kubelet-client-kstack.pem")) {
+        fs::create_symlink("kubelet-client-kstack.pem", dir / "kubelet-client-current.pem");
+      }
+    }
     const fs::path pki = cluster_->tree / "demo-master-1/files/etc/kubernetes/pki";
     port_ = free_loopback_port();
     ASSERT_GT(port_, 0);

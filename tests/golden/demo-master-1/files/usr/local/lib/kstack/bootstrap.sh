@@ -5,7 +5,13 @@ set -eu
 step=start
 # The failure goes to the serial console too (the unit's output does), where the cloud's console log
 # keeps it for kstack's failure report.
-trap 'status=$?; [ "$status" -eq 0 ] || echo "kstack: bootstrap of 'demo-master-1' failed at step $step (exit $status); systemd retries it" >&2' EXIT
+on_exit() {
+  status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "kstack: bootstrap of 'demo-master-1' failed at step $step (exit $status); systemd retries it" >&2
+  fi
+}
+trap on_exit EXIT
 echo "kstack: bootstrapping 'demo-master-1'"
 
 step=hostname
@@ -56,5 +62,5 @@ step=addons
 systemctl enable kstack-addons.service
 systemctl start --no-block kstack-addons.service
 
-step=done
+step=finished
 echo "kstack: 'demo-master-1' bootstrapped"

@@ -5,7 +5,13 @@ set -eu
 step=start
 # The failure goes to the serial console too (the unit's output does), where the cloud's console log
 # keeps it for kstack's failure report.
-trap 'status=$?; [ "$status" -eq 0 ] || echo "kstack: bootstrap of 'demo-worker-1' failed at step $step (exit $status); systemd retries it" >&2' EXIT
+on_exit() {
+  status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "kstack: bootstrap of 'demo-worker-1' failed at step $step (exit $status); systemd retries it" >&2
+  fi
+}
+trap on_exit EXIT
 echo "kstack: bootstrapping 'demo-worker-1'"
 
 step=hostname
@@ -52,5 +58,5 @@ systemctl enable containerd.service kubelet.service
 # Not waited for: both are ordered after this unit, whose start would otherwise wait on itself.
 systemctl start --no-block containerd.service kubelet.service
 
-step=done
+step=finished
 echo "kstack: 'demo-worker-1' bootstrapped"
