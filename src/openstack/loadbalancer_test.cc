@@ -145,14 +145,18 @@ TEST(LoadBalancer, DeleteCascadesAndReadsOctaviasFaults) {
             "get load balancer failed: Load Balancer 00000000-0000-0000-0000-000000000000 not found.");
 }
 
-TEST(LoadBalancer, AnOctaviaTooOldForTagsIsRefused) {
+// Tags and a listener's allowed_cidrs need Octavia 2.12: an older one is refused before any change is
+// sent to it (a list only reads, and keeps only what carries the cluster's tag).
+TEST(LoadBalancer, AnOctaviaTooOldForAllowedCidrsIsRefusedBeforeAChange) {
   FakeCloud cloud;
   cloud.server.on("GET", "/lb/", 200,
                   R"({"versions": [{"id": "v2.0", "status": "SUPPORTED", "links": [{"href": "x/v2", "rel": "self"}]},)"
                   R"({"id": "v2.4", "status": "CURRENT", "links": [{"href": "x/v2", "rel": "self"}]}]})");
-  auto lbs = list_load_balancers(*cloud.connect());
-  ASSERT_FALSE(lbs);
-  EXPECT_NE(lbs.error().what.find("needs version 2.5, it offers up to 2.4"), std::string::npos) << lbs.error().what;
+  cloud.server.on("DELETE", "/lb/v2/lbaas/loadbalancers/x", 204, "");
+  auto gone = delete_load_balancer(*cloud.connect(), "x");
+  ASSERT_FALSE(gone);
+  EXPECT_NE(gone.error().what.find("needs version 2.12, it offers up to 2.4"), std::string::npos) << gone.error().what;
+  EXPECT_EQ(cloud.server.count("DELETE", "/lb/v2/lbaas/loadbalancers/x"), 0);
 }
 
 }  // namespace
