@@ -28,8 +28,8 @@ TEST(AttachedNetwork, AnAddressOfAnAttachedNetworkIs) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     if (unshare(CLONE_NEWNET) != 0) _exit(10);
-    if (std::system("ip link add lab0 type dummy && ip addr add 203.0.113.3/24 dev lab0 && ip link set lab0 up") !=
-        0) {
+    if (std::system("ip link add lab0 type veth peer name lab1 && ip addr add 203.0.113.3/24 dev lab0 && ip link set "
+                    "lab0 up") != 0) {
       _exit(11);
     }
     if (!on_attached_network("203.0.113.77")) _exit(12);
