@@ -85,8 +85,7 @@ WantedBy=multi-user.target
 
 void add_addon_applier(const RenderContext&, const model::Node& node, NodeFiles& files) {
   files.add(fmt::format("{}/apply-addons.sh", kScriptDir),
-            substitute(kApplyScript, {{"ADDON_DIR", shell_quote(kAddonDir)}, {"NODE", shell_quote(node.name)}}),
-            0755);
+            substitute(kApplyScript, {{"ADDON_DIR", shell_quote(kAddonDir)}, {"NODE", shell_quote(node.name)}}), 0755);
   files.add("/etc/systemd/system/kstack-addons.service", substitute(kApplyUnit, {{"SCRIPT_DIR", kScriptDir}}));
 }
 

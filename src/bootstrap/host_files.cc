@@ -260,9 +260,9 @@ std::string install_script(const RenderContext& ctx) {
     }
     for (const auto& item : items) {
       const auto& download = item.binary->download(arch);
-      out += fmt::format("  # {} {}\n  fetch \"$work/{}\" {} {}\n", item.binary->name, item.binary->version, item.file,
-                         shell_quote(mirrored_url(download.url, mirror)),
-                         shell_quote(ctx.spec.mirrors.sha256(download)));
+      out +=
+          fmt::format("  # {} {}\n  fetch \"$work/{}\" {} {}\n", item.binary->name, item.binary->version, item.file,
+                      shell_quote(mirrored_url(download.url, mirror)), shell_quote(ctx.spec.mirrors.sha256(download)));
     }
   }
   out += "fi\n";

@@ -51,9 +51,12 @@ std::string cloud_config(const CloudConfigInputs& inputs, const std::vector<Node
   out << YAML::EndSeq;
   // The unit, not cloud-init, runs the bootstrap: it retries a failed step and runs again at every boot.
   out << YAML::Key << "runcmd" << YAML::Value << YAML::BeginSeq;
-  out << YAML::Flow << YAML::BeginSeq << "systemctl" << "daemon-reload" << YAML::EndSeq;
-  out << YAML::Flow << YAML::BeginSeq << "systemctl" << "enable" << "--now" << "--no-block" << inputs.start_unit
-      << YAML::EndSeq;
+  out << YAML::Flow << YAML::BeginSeq << "systemctl"
+      << "daemon-reload" << YAML::EndSeq;
+  out << YAML::Flow << YAML::BeginSeq << "systemctl"
+      << "enable"
+      << "--now"
+      << "--no-block" << inputs.start_unit << YAML::EndSeq;
   out << YAML::EndSeq;
   out << YAML::EndMap;
   return "#cloud-config\n" + std::string(out.c_str()) + "\n";

@@ -26,7 +26,8 @@ std::string gunzip(const std::string& data) {
 TEST(UserData, CloudConfigWritesEveryFileWithItsModeAndStartsTheBootstrapUnit) {
   std::vector<NodeFile> files = {{"/etc/a.conf", "line one\n  indented: yes\n", 0644, false},
                                  {"/etc/secret.key", "KEY\n", 0600, true}};
-  const std::string doc = cloud_config({"demo-worker-1", "ssh-ed25519 AAAA x", {"curl"}, "kstack-bootstrap.service"}, files);
+  const std::string doc =
+      cloud_config({"demo-worker-1", "ssh-ed25519 AAAA x", {"curl"}, "kstack-bootstrap.service"}, files);
   ASSERT_TRUE(doc.starts_with("#cloud-config\n"));
   const YAML::Node y = YAML::Load(doc);
   EXPECT_EQ(y["hostname"].as<std::string>(), "demo-worker-1");

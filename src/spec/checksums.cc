@@ -50,8 +50,8 @@ Result<MirrorChecksums> parse_checksums(std::string_view text, std::string_view 
     if (first == std::string_view::npos || line[first] == '#') continue;
     const std::string where = fmt::format("{}:{}", file, number);
     // sha256sum writes "<hash>  <path>" (text mode) or "<hash> *<path>" (binary mode).
-    const bool shaped = line.size() > 66 && is_hex(line.substr(0, 64)) && line[64] == ' ' &&
-                        (line[65] == ' ' || line[65] == '*');
+    const bool shaped =
+        line.size() > 66 && is_hex(line.substr(0, 64)) && line[64] == ' ' && (line[65] == ' ' || line[65] == '*');
     if (!shaped) {
       return fail("not a sha256sum line: expected 64 hex digits, two spaces and a path", where,
                   "write the file with `sha256sum PATH...` run at the mirror's root");

@@ -14,7 +14,7 @@ namespace kstack::spec {
 /// sha256sum's format ("<64 hex>  <path>"), where a path is the file's URL path under the mirror
 /// ("release/v1.34.4/bin/linux/amd64/kubelet"), as `sha256sum` prints it when run at the mirror's root.
 struct MirrorChecksums {
-  std::string file;                                      // where they were read from, for messages
+  std::string file;                                        // where they were read from, for messages
   std::map<std::string, std::string, std::less<>> sha256;  // path → lower-case hex
   std::map<std::string, int, std::less<>> line;            // path → 1-based line in `file`
 };

@@ -18,8 +18,8 @@ TEST(MirrorPath, IsTheUrlPathWithoutHost) {
 }
 
 TEST(ParseChecksums, ReadsSha256sumOutputInBothModes) {
-  auto list = parse_checksums("# built here\n\n" + kHash + "  release/a\n" + std::string(64, 'B') + " *./release/b\n",
-                              "SUMS");
+  auto list =
+      parse_checksums("# built here\n\n" + kHash + "  release/a\n" + std::string(64, 'B') + " *./release/b\n", "SUMS");
   ASSERT_TRUE(list.has_value()) << list.error().to_string();
   EXPECT_EQ(list->sha256.at("release/a"), kHash);
   EXPECT_EQ(list->sha256.at("release/b"), std::string(64, 'b'));  // lower-cased, "./" dropped

@@ -390,9 +390,10 @@ class Checker {
       host = host.substr(0, host.find(':'));
       if (registry.find("://") != std::string::npos || !is_dns1123_subdomain(host) ||
           img.find_first_of(" \t\n") != std::string::npos) {
-        diag_.add("mirrors.images", quoted(img),
-                  "a registry host with an optional port and path, e.g. registry.example:5000 (http://registry.example:5000 "
-                  "for a registry without TLS)");
+        diag_.add(
+            "mirrors.images", quoted(img),
+            "a registry host with an optional port and path, e.g. registry.example:5000 (http://registry.example:5000 "
+            "for a registry without TLS)");
       }
     }
     checksums();
