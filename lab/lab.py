@@ -279,6 +279,8 @@ def ensure_dhcp(state, cloud):
     if pid and alive(pid):
         os.kill(pid, signal.SIGHUP)  # rereads the hosts file
         return
+    # Leases of an earlier run may hold this run's addresses for other MACs.
+    (STATE / "dhcp.leases").unlink(missing_ok=True)
     network, prefix = subnet["cidr"].split("/")
     mask = socket.inet_ntoa((0xFFFFFFFF << (32 - int(prefix)) & 0xFFFFFFFF).to_bytes(4, "big"))
     cmd = ["dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null", "--port=0", "--interface=br-tenant",
@@ -738,6 +740,7 @@ def cmd_down():
     restore_sysctls(state)
     import shutil
     shutil.rmtree(STATE / "nodes", ignore_errors=True)
+    (STATE / "dhcp.leases").unlink(missing_ok=True)
     state.data = {}
     state.path.unlink(missing_ok=True)
     log("lab down: no node, namespace, mount or loop device of the lab's is left")
