@@ -223,14 +223,17 @@ def check_boot_steps(cluster, names):
         check(f"boot {name}: containerd and the kubelet active", units == ["active", "active"], str(units))
 
 
-def etcd_health(cluster, master):
+def etcd_members(cluster, master):
+    """`etcdctl endpoint health --cluster` through the etcd container of a master: one entry a member."""
     out = cluster.node(master, "sh", "-c",
                        "crictl exec $(crictl ps -q --name etcd | head -1) etcdctl --endpoints=https://127.0.0.1:2379 "
                        "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt "
                        "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key endpoint health --cluster -w json")
-    if out.returncode != 0:
-        return None
-    members = json.loads(out.stdout)
+    return json.loads(out.stdout) if out.stdout.strip().startswith("[") else []
+
+
+def etcd_health(cluster, master):
+    members = etcd_members(cluster, master)
     return members if members and all(m.get("health") for m in members) else None
 
 
@@ -360,12 +363,7 @@ def test_ha(cluster, masters):
 
 
 def etcd_quorum(cluster, master):
-    out = cluster.node(master, "sh", "-c",
-                       "crictl exec $(crictl ps -q --name etcd | head -1) etcdctl --endpoints=https://127.0.0.1:2379 "
-                       "--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt "
-                       "--key=/etc/kubernetes/pki/etcd/healthcheck-client.key endpoint health --cluster -w json")
-    members = json.loads(out.stdout) if out.stdout.strip().startswith("[") else []
-    healthy = [m for m in members if m.get("health")]
+    healthy = [m for m in etcd_members(cluster, master) if m.get("health")]
     return healthy if len(healthy) >= 2 else None
 
 
