@@ -166,6 +166,23 @@ TEST(Render, MirrorsReplaceEveryDownloadAndImageHost) {
             std::string::npos);
 }
 
+TEST(Render, ContainerdKeepsOomScoresAtOrAboveItsOwnOnlyWhenTheSpecSaysSo) {
+  RenderFixture f;
+  // Every node that runs containers (the bastion runs none) has the line, with the spec's value.
+  auto count = [&](const std::string& line) {
+    int n = 0;
+    for (const auto& node : f.render()) {
+      const auto* config = find_file(node, "/etc/containerd/config.toml");
+      n += config != nullptr && config->content.find(line) != std::string::npos;
+    }
+    return n;
+  };
+  EXPECT_EQ(count("restrict_oom_score_adj = false"), 5);
+  f.spec.kubernetes.restrict_oom_score_adj = true;
+  EXPECT_EQ(count("restrict_oom_score_adj = true"), 5);
+  EXPECT_EQ(count("restrict_oom_score_adj = false"), 0);
+}
+
 TEST(Render, VolumeIdsFromTheCloudReachTheMountStep) {
   RenderFixture f;
   f.options.volume_ids["demo-worker-1"] = "0f7c2a8e-1b2c-4d5e-8f90-123456789abc";

@@ -124,7 +124,10 @@ std::string render_spec(const ClusterSpec& s) {
   out += fmt::format("  pod_cidr: {}\n", yaml_scalar(s.kubernetes.pod_cidr));
   out += fmt::format("  service_cidr: {}\n", yaml_scalar(s.kubernetes.service_cidr));
   out += "  # DNS domain of Services (<svc>.<namespace>.svc.<cluster_domain>).\n";
-  out += fmt::format("  cluster_domain: {}\n\n", yaml_scalar(s.kubernetes.cluster_domain));
+  out += fmt::format("  cluster_domain: {}\n", yaml_scalar(s.kubernetes.cluster_domain));
+  out += "  # true only where nodes may not lower an OOM score (no CAP_SYS_RESOURCE, e.g. nodes that are\n";
+  out += "  # containers): containerd keeps every container's oom_score_adj at or above its own.\n";
+  out += fmt::format("  restrict_oom_score_adj: {}\n\n", boolean(s.kubernetes.restrict_oom_score_adj));
 
   out += "network:\n";
   out += "  # The private network kstack creates for the servers, /16 to /28.\n";

@@ -43,7 +43,7 @@ void expect_rows(const std::string& text) {
            "quota load balancers +1" + left + "0 used\\)", "quota volumes +5" + left + "2 used\\)",
            "quota gigabytes +175" + left + "60 used\\)", "quota port +7" + left + "4 used\\)",
            "quota floatingip +2" + left + "1 used\\)", "quota security_group +4" + left + "3 used\\)",
-           "quota security_group_rule +20" + left + "10 used\\)"}) {
+           "quota security_group_rule +21" + left + "10 used\\)"}) {
     const std::string line = "\n  " + row + "\n";
     EXPECT_TRUE(std::regex_search(text, std::regex(line))) << "no row /" << row << "/ in:\n" << text;
   }
