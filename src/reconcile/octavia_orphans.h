@@ -1,5 +1,7 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "openstack/client.h"
@@ -15,5 +17,16 @@ namespace kstack::reconcile {
 /// answers 404 for load balancer <id>. Returns how many ports went.
 Result<int> release_orphaned_vip_ports(openstack::Client& client, const std::string& subnet_id,
                                        const std::string& address = "");
+
+/// VipHolder says what holds an address on a subnet, when Octavia refused it for a new VIP.
+struct VipHolder {
+  std::string port_id;                          // the Octavia VIP port at the address; empty: none holds it
+  std::optional<nlohmann::json> load_balancer;  // its load balancer as Octavia shows it; none: Octavia says 404
+};
+
+/// The Octavia VIP port on `subnet_id` at `address`, and its load balancer. A port whose load balancer
+/// answers 404 is an orphan, or the port of a create still in flight whose load balancer Octavia has not
+/// committed yet.
+Result<VipHolder> vip_holder(openstack::Client& client, const std::string& subnet_id, const std::string& address);
 
 }  // namespace kstack::reconcile

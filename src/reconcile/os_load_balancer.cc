@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "openstack/json_util.h"
 #include "openstack/loadbalancer.h"
@@ -11,6 +13,10 @@ namespace kstack::reconcile {
 namespace {
 
 namespace lb = openstack::loadbalancer;
+
+// How long a VIP port whose load balancer Octavia does not show may belong to a create still in flight
+// (sent by a kstack that was cut off) before it counts as an orphan.
+constexpr auto kInFlightWindow = std::chrono::seconds(30);
 
 // The listener, pool, members and monitor live below the load balancer; a list of load balancers does not
 // show them. kstack writes what it asked for into the description, so that one list call still tells
@@ -149,13 +155,37 @@ class LoadBalancerOps : public KindOps {
                                openstack::RetryRule::create});
     };
     auto made = post();
-    if (!made && made.error().what.find("already allocated") != std::string::npos) {
-      // A create cut off earlier (kstack killed) can leave Octavia's VIP port without its load balancer.
+    // The VIP address taken: by a create that an earlier, cut-off kstack sent (still in flight in Octavia,
+    // or committed after this run observed), or by a VIP port whose load balancer never came to be.
+    const auto in_flight_until = std::chrono::steady_clock::now() + kInFlightWindow;
+    for (int released_rounds = 0; !made && made.error().what.find("already allocated") != std::string::npos;) {
+      auto holder = vip_holder(ctx_.client, p.at("vip_subnet_id"), p.at("vip_address"));
+      if (!holder) return std::unexpected(holder.error());
+      if (holder->port_id.empty()) break;  // not an Octavia VIP port: the address is someone else's
+      if (holder->load_balancer) {
+        const auto& j = *holder->load_balancer;
+        if (openstack::str(j, "name") != r.key.name || !ctx_.owns(j.value("tags", std::vector<std::string>{}))) {
+          return fail("the API address " + p.at("vip_address") + " is the VIP of load balancer " +
+                          openstack::str(j, "name") + " (" + openstack::str(j, "id") + "), which is not this cluster's",
+                      r.key.to_string());
+        }
+        return created(r, j);  // the cut-off create's load balancer: this cluster's, adopted
+      }
+      if (std::chrono::steady_clock::now() < in_flight_until) {
+        std::this_thread::sleep_for(std::chrono::seconds(2));
+        continue;
+      }
+      if (++released_rounds > 2) break;
       auto released = release_orphaned_vip_ports(ctx_.client, p.at("vip_subnet_id"), p.at("vip_address"));
-      if (released && *released > 0) made = post();
+      if (!released) return std::unexpected(released.error());
+      if (*released > 0) made = post();
     }
     if (!made) return std::unexpected(made.error());
-    const auto& j = (*made)["loadbalancer"];
+    return created(r, (*made)["loadbalancer"]);
+  }
+
+  // What a create returns, from Octavia's view `j` of the load balancer made for `r`.
+  static ObservedResource created(const Resource& r, const nlohmann::json& j) {
     ObservedResource o{.key = r.key,
                        .id = openstack::str(j, "id"),
                        .props = r.props,

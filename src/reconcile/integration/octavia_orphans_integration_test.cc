@@ -44,6 +44,15 @@ TEST_F(OctaviaOrphans, OnlyAVipPortWhoseLoadBalancerDoesNotExistIsReleased) {
   const auto other_owner = port("octavia-lb-" + lost, "lb-" + lost, "compute:nova", "10.0.0.6");
   const auto other_device = port("octavia-lb-" + lost, "some-server", "Octavia", "10.0.0.7");
 
+  // What holds each address: the orphan, with no load balancer; a port that is not Octavia's holds nothing.
+  auto held = vip_holder(client, subnet->id, "10.0.0.5");
+  ASSERT_TRUE(held) << held.error().to_string();
+  EXPECT_EQ(held->port_id, orphan);
+  EXPECT_FALSE(held->load_balancer.has_value());
+  auto not_octavias = vip_holder(client, subnet->id, "10.0.0.6");
+  ASSERT_TRUE(not_octavias) << not_octavias.error().to_string();
+  EXPECT_EQ(not_octavias->port_id, "");
+
   // Asked for another address: nothing goes.
   auto none = release_orphaned_vip_ports(client, subnet->id, "10.0.0.9");
   ASSERT_TRUE(none) << none.error().to_string();
