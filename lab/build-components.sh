@@ -120,14 +120,19 @@ build_coredns() {
 
 build_flannel() {
   local m=github.com/flannel-io/flannel
-  CGO_ENABLED=0 gomod_build "$1" "$m" "v$2" -ldflags "-s -w -X $m/pkg/version.Version=v$2" "$m"
+  # The UDP backend is C (as upstream builds it): cgo, linked statically.
+  CGO_ENABLED=1 gomod_build "$1" "$m" "v$2" -ldflags "-s -w -X $m/pkg/version.Version=v$2 -extldflags -static" "$m"
   mv "$1/flannel" "$1/flanneld"
 }
 
+# flannel's CNI plugin. Its own module, github.com/flannel-io/cni-plugin, is one the Go module proxy
+# refuses in every version; the lab builds the same plugin from where it lived before it moved there:
+# plugins/meta/flannel of the CNI plugins v0.9.1 (same configuration, same delegation to bridge and
+# host-local, CNI versions up to 0.4.0, which covers the 0.3.1 flannel's manifest asks for).
 build_flannel_cni() {
-  local m=github.com/flannel-io/cni-plugin
-  CGO_ENABLED=0 gomod_build "$1" "$m" "v$2" -ldflags "-s -w -X main.Version=v$2" "$m"
-  [ -f "$1/flannel" ] || mv "$1/cni-plugin" "$1/flannel"
+  local m=github.com/containernetworking/plugins
+  CGO_ENABLED=0 gomod_build "$1" "$m" v0.9.1 -ldflags "-s -w" "$m/plugins/meta/flannel"
+  echo "built from $m v0.9.1 plugins/meta/flannel, for flannel-cni-plugin v$2" >"$1/SOURCE"
 }
 
 want() {

@@ -9,7 +9,7 @@ case "$1" in
   cni_plugins) echo 1.8.0 ;;
   crictl) echo 1.34.0 ;;
   coredns) echo 1.12.1 ;;
-  flannel) echo 0.27.3 ;;
-  flannel_cni) echo 1.7.1-flannel1 ;;
+  flannel) echo 0.27.4 ;;
+  flannel_cni) echo 1.8.0-flannel1 ;;
   *) echo "unknown component $1" >&2; exit 2 ;;
 esac
