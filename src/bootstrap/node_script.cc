@@ -30,6 +30,17 @@ step=hostname
 if [ "$(hostname)" != @NODE@ ]; then hostnamectl set-hostname @NODE@ || hostname @NODE@; fi
 step=metadata-block
 systemctl enable --now kstack-block-metadata.service
+
+# What the node needs from its distribution, installed from the image's package sources only when the
+# image lacks it: an image made for an air-gapped cloud has it all, and no archive to update from.
+step=packages
+missing=
+@PACKAGE_CHECKS@if [ -n "$missing" ]; then
+  echo "kstack: installing$missing from the distribution"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q
+  # shellcheck disable=SC2086  # one word per package
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+fi
 )TXT";
 
 constexpr std::string_view kContainerHostPrepare = R"TXT(
@@ -113,6 +124,35 @@ StandardError=journal+console
 WantedBy=multi-user.target
 )TXT";
 
+/// A package a node needs, and the shell test that tells the image already has it.
+struct Package {
+  std::string_view name;
+  std::string_view present;
+};
+
+constexpr Package kBastionPackages[] = {{"iptables", "command -v iptables"}};
+constexpr Package kContainerHostPackages[] = {
+    {"ca-certificates", "[ -s /etc/ssl/certs/ca-certificates.crt ]"},
+    {"curl", "command -v curl"},
+    {"iptables", "command -v iptables"},
+    {"conntrack", "command -v conntrack"},
+    {"socat", "command -v socat"},
+    {"e2fsprogs", "command -v mkfs.ext4"},
+};
+
+std::string package_checks(model::Role role) {
+  std::string out;
+  auto add = [&](const auto& list) {
+    for (const auto& p : list) out += fmt::format("{} >/dev/null 2>&1 || missing=\"$missing {}\"\n", p.present, p.name);
+  };
+  if (role == model::Role::bastion) {
+    add(kBastionPackages);
+  } else {
+    add(kContainerHostPackages);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string node_script_path() { return fmt::format("{}/bootstrap.sh", kScriptDir); }
@@ -121,7 +161,8 @@ std::string_view bootstrap_unit_name() { return "kstack-bootstrap.service"; }
 
 void add_node_script(const RenderContext& ctx, const model::Node& node, NodeFiles& files) {
   const std::string name = shell_quote(node.name);
-  std::string script = substitute(kHeader, {{"NODE", name}, {"ROLE", model::role_name(node.role)}});
+  std::string script = substitute(
+      kHeader, {{"NODE", name}, {"ROLE", model::role_name(node.role)}, {"PACKAGE_CHECKS", package_checks(node.role)}});
   if (node.role == model::Role::bastion) {
     script += kBastion;
   } else {

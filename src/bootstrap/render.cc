@@ -15,11 +15,6 @@
 namespace kstack::bootstrap {
 namespace {
 
-std::vector<std::string> packages_for(model::Role role) {
-  if (role == model::Role::bastion) return {"iptables"};
-  return {"ca-certificates", "curl", "iptables", "conntrack", "socat", "e2fsprogs"};
-}
-
 Result<void> write_file(const std::filesystem::path& path, std::string_view content, std::filesystem::perms mode) {
   std::error_code ec;
   std::filesystem::create_directories(path.parent_path(), ec);
@@ -77,7 +72,6 @@ Result<RenderedNode> render_node(const RenderContext& ctx, const model::Node& no
   out.files = files.release();
   out.cloud_config = cloud_config({.hostname = node.name,
                                    .ssh_public_key = ctx.spec.ssh_public_key,
-                                   .packages = packages_for(node.role),
                                    .start_unit = std::string(bootstrap_unit_name())},
                                   out.files);
   if (auto packed = pack_user_data(out); !packed) return std::unexpected(packed.error());

@@ -183,6 +183,20 @@ TEST(Render, ContainerdKeepsOomScoresAtOrAboveItsOwnOnlyWhenTheSpecSaysSo) {
   EXPECT_EQ(count("restrict_oom_score_adj = false"), 0);
 }
 
+TEST(Render, PackagesAreInstalledByTheBootstrapOnlyWhenTheImageLacksThem) {
+  RenderFixture f;
+  for (const auto& node : f.render()) {
+    EXPECT_EQ(node.cloud_config.find("package_update"), std::string::npos) << node.name;
+    const auto& script = find_file(node, "/usr/local/lib/kstack/bootstrap.sh")->content;
+    EXPECT_NE(script.find("command -v iptables >/dev/null 2>&1 || missing=\"$missing iptables\""), std::string::npos);
+    const bool container_host = node.role != model::Role::bastion;
+    EXPECT_EQ(script.find("command -v conntrack >/dev/null 2>&1 || missing=") != std::string::npos, container_host)
+        << node.name;
+    // Before anything that needs them: the data volume's mkfs, the binaries' curl.
+    EXPECT_LT(script.find("step=packages"), script.find("step=swap")) << node.name;
+  }
+}
+
 TEST(Render, VolumeIdsFromTheCloudReachTheMountStep) {
   RenderFixture f;
   f.options.volume_ids["demo-worker-1"] = "0f7c2a8e-1b2c-4d5e-8f90-123456789abc";

@@ -33,12 +33,6 @@ std::string cloud_config(const CloudConfigInputs& inputs, const std::vector<Node
   if (!inputs.ssh_public_key.empty()) {
     out << YAML::Key << "ssh_authorized_keys" << YAML::Value << YAML::BeginSeq << inputs.ssh_public_key << YAML::EndSeq;
   }
-  if (!inputs.packages.empty()) {
-    out << YAML::Key << "package_update" << YAML::Value << true;
-    out << YAML::Key << "packages" << YAML::Value << YAML::BeginSeq;
-    for (const auto& p : inputs.packages) out << p;
-    out << YAML::EndSeq;
-  }
   out << YAML::Key << "write_files" << YAML::Value << YAML::BeginSeq;
   for (const auto& file : files) {
     out << YAML::BeginMap;

@@ -14,9 +14,8 @@ inline constexpr size_t kNovaUserDataLimit = 65535;
 /// CloudConfigInputs is what a node's #cloud-config says besides its files.
 struct CloudConfigInputs {
   std::string hostname;
-  std::string ssh_public_key;         // empty: none
-  std::vector<std::string> packages;  // installed from the distribution before the bootstrap script
-  std::string start_unit;             // the systemd unit cloud-init enables and starts on first boot
+  std::string ssh_public_key;  // empty: none
+  std::string start_unit;      // the systemd unit cloud-init enables and starts on first boot
 };
 
 /// The #cloud-config document that writes `files`, then enables and starts `inputs.start_unit`.

@@ -26,8 +26,7 @@ std::string gunzip(const std::string& data) {
 TEST(UserData, CloudConfigWritesEveryFileWithItsModeAndStartsTheBootstrapUnit) {
   std::vector<NodeFile> files = {{"/etc/a.conf", "line one\n  indented: yes\n", 0644, false},
                                  {"/etc/secret.key", "KEY\n", 0600, true}};
-  const std::string doc =
-      cloud_config({"demo-worker-1", "ssh-ed25519 AAAA x", {"curl"}, "kstack-bootstrap.service"}, files);
+  const std::string doc = cloud_config({"demo-worker-1", "ssh-ed25519 AAAA x", "kstack-bootstrap.service"}, files);
   ASSERT_TRUE(doc.starts_with("#cloud-config\n"));
   const YAML::Node y = YAML::Load(doc);
   EXPECT_EQ(y["hostname"].as<std::string>(), "demo-worker-1");
@@ -42,7 +41,9 @@ TEST(UserData, CloudConfigWritesEveryFileWithItsModeAndStartsTheBootstrapUnit) {
   EXPECT_EQ(y["runcmd"][1][0].as<std::string>(), "systemctl");
   EXPECT_EQ(y["runcmd"][1][1].as<std::string>(), "enable");
   EXPECT_EQ(y["runcmd"][1][4].as<std::string>(), "kstack-bootstrap.service");
-  EXPECT_EQ(y["packages"][0].as<std::string>(), "curl");
+  // Packages are the bootstrap's (only what the image lacks), not cloud-init's: no archive update.
+  EXPECT_FALSE(y["packages"]);
+  EXPECT_FALSE(y["package_update"]);
 }
 
 TEST(UserData, GzipIsDeterministicAndRoundTrips) {

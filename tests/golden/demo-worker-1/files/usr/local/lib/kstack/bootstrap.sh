@@ -19,6 +19,23 @@ if [ "$(hostname)" != 'demo-worker-1' ]; then hostnamectl set-hostname 'demo-wor
 step=metadata-block
 systemctl enable --now kstack-block-metadata.service
 
+# What the node needs from its distribution, installed from the image's package sources only when the
+# image lacks it: an image made for an air-gapped cloud has it all, and no archive to update from.
+step=packages
+missing=
+[ -s /etc/ssl/certs/ca-certificates.crt ] >/dev/null 2>&1 || missing="$missing ca-certificates"
+command -v curl >/dev/null 2>&1 || missing="$missing curl"
+command -v iptables >/dev/null 2>&1 || missing="$missing iptables"
+command -v conntrack >/dev/null 2>&1 || missing="$missing conntrack"
+command -v socat >/dev/null 2>&1 || missing="$missing socat"
+command -v mkfs.ext4 >/dev/null 2>&1 || missing="$missing e2fsprogs"
+if [ -n "$missing" ]; then
+  echo "kstack: installing$missing from the distribution"
+  DEBIAN_FRONTEND=noninteractive apt-get update -q
+  # shellcheck disable=SC2086  # one word per package
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+fi
+
 scripts='/usr/local/lib/kstack'
 
 # Kubernetes wants no swap, its kernel modules and sysctls. A module built into the kernel has nothing
