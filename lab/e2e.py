@@ -102,10 +102,10 @@ class Cluster:
             spec["node_pools"]["workers"]["count"] = workers
         # The differences from a production spec: the mirrors; what needs the cloud from inside the
         # cluster (the cloud controller manager and Cinder CSI, whose images the lab does not build yet,
-        # and the ingress controller); and the nodes' OOM scores: this machine withholds
-        # CAP_SYS_RESOURCE from everything it runs, so no node can lower an oom_score_adj (runc fails
-        # every pod sandbox at -998), as on any host whose nodes are containers.
-        spec["kubernetes"]["restrict_oom_score_adj"] = True
+        # and the ingress controller); and the kernel: the nodes are containers sharing this machine's
+        # (which also withholds CAP_SYS_RESOURCE from everything it runs, so no node could lower an
+        # oom_score_adj: runc would fail every pod sandbox at -998).
+        spec["kubernetes"]["shared_kernel"] = True
         spec["mirrors"] = {"binaries": f"http://{MIRROR}:8080", "images": f"http://{MIRROR}:5000",
                            "checksums": str(CACHE / "mirror/SHA256SUMS")}
         spec["addons"].update({"cloud_provider": False, "cinder_csi": False, "default_storage_class": False,

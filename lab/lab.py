@@ -576,9 +576,12 @@ def boot_node(state, cloud, server):
     attach(state, ns, None, "br-tenant", mac=port.mac_address)
     info["namespace"] = ns
     info["ip"] = port.fixed_ips[0]["ip_address"]
+    # --console=read-only: /dev/console is a pty whose output nspawn copies into console.log, as a VM's
+    # serial console reaches Nova's console log (with --console=pipe the node has no /dev/console, and
+    # what its units write there is lost).
     cmd = ["systemd-nspawn", "--quiet", "--boot", "--register=no", "--keep-unit",
            f"--directory={node_dir(name) / 'root'}", f"--machine={name}", f"--network-namespace-path=/run/netns/{ns}",
-           "--capability=all", "--system-call-filter=@keyring bpf", "--bind=/dev/kmsg", "--console=pipe"]
+           "--capability=all", "--system-call-filter=@keyring bpf", "--bind=/dev/kmsg", "--console=read-only"]
     for volume_id, volume in info["volumes"].items():
         loop = volume["loop"]
         # What udev makes of a virtio disk whose serial is the volume id (the first 20 characters).

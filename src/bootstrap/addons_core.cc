@@ -65,7 +65,7 @@ data:
     clientConnection:
       kubeconfig: /var/lib/kube-proxy/kubeconfig.conf
     clusterCIDR: @POD_CIDR@
-    mode: iptables
+@CONNTRACK@    mode: iptables
     metricsBindAddress: 127.0.0.1:10249
 ---
 apiVersion: apps/v1
@@ -478,10 +478,15 @@ void add_core_addons(const RenderContext& ctx, NodeFiles& files) {
             substitute(kRbac, {{"ADMINS", yaml_quote(pki::kClusterAdminsGroup)}}));
   const std::string proxy_kubeconfig =
       pki::kubeconfig(ctx.spec.name, ctx.api_url(), ctx.pki.ca.cert_pem, "system:kube-proxy", ctx.pki.kube_proxy);
-  files.add_secret(fmt::format("{}/10-kube-proxy.yaml", kAddonDir),
-                   substitute(kKubeProxy, {{"KUBECONFIG_B64", base64(proxy_kubeconfig)},
-                                           {"POD_CIDR", ctx.spec.kubernetes.pod_cidr},
-                                           {"IMAGE", ctx.image(images.kube_proxy)}}));
+  files.add_secret(
+      fmt::format("{}/10-kube-proxy.yaml", kAddonDir),
+      substitute(kKubeProxy,
+                 {{"KUBECONFIG_B64", base64(proxy_kubeconfig)},
+                  {"POD_CIDR", ctx.spec.kubernetes.pod_cidr},
+                  // On a shared kernel only the host's network namespace may size
+                  // the conntrack table: 0 leaves it as it is.
+                  {"CONNTRACK", ctx.spec.kubernetes.shared_kernel ? "    conntrack:\n      maxPerCore: 0\n" : ""},
+                  {"IMAGE", ctx.image(images.kube_proxy)}}));
   files.add(fmt::format("{}/20-flannel.yaml", kAddonDir),
             substitute(kFlannel, {{"POD_CIDR", ctx.spec.kubernetes.pod_cidr},
                                   {"IMAGE", ctx.image(images.flannel)},

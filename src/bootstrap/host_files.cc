@@ -301,7 +301,7 @@ void add_container_host_files(const RenderContext& ctx, const model::Node&, Node
   files.add(
       "/etc/containerd/config.toml",
       substitute(kContainerdConfig, {{"SANDBOX", ctx.image(ctx.release.images.pause)},
-                                     {"RESTRICT_OOM", ctx.spec.kubernetes.restrict_oom_score_adj ? "true" : "false"}}));
+                                     {"RESTRICT_OOM", ctx.spec.kubernetes.shared_kernel ? "true" : "false"}}));
   if (ctx.spec.mirrors.images_plain_http()) {
     // containerd speaks TLS to a registry unless its hosts.toml names an http:// server.
     const std::string registry = ctx.spec.mirrors.image_registry();

@@ -166,7 +166,7 @@ TEST(Render, MirrorsReplaceEveryDownloadAndImageHost) {
             std::string::npos);
 }
 
-TEST(Render, ContainerdKeepsOomScoresAtOrAboveItsOwnOnlyWhenTheSpecSaysSo) {
+TEST(Render, OnASharedKernelContainerdKeepsOomScoresAndKubeProxyTheConntrackSize) {
   RenderFixture f;
   // Every node that runs containers (the bastion runs none) has the line, with the spec's value.
   auto count = [&](const std::string& line) {
@@ -178,7 +178,12 @@ TEST(Render, ContainerdKeepsOomScoresAtOrAboveItsOwnOnlyWhenTheSpecSaysSo) {
     return n;
   };
   EXPECT_EQ(count("restrict_oom_score_adj = false"), 5);
-  f.spec.kubernetes.restrict_oom_score_adj = true;
+  const auto proxy = [&] {
+    return find_file(by_name(f.render(), "demo-master-1"), "/etc/kubernetes/addons/10-kube-proxy.yaml")->content;
+  };
+  EXPECT_EQ(proxy().find("maxPerCore"), std::string::npos);
+  f.spec.kubernetes.shared_kernel = true;
+  EXPECT_NE(proxy().find("    conntrack:\n      maxPerCore: 0\n"), std::string::npos);
   EXPECT_EQ(count("restrict_oom_score_adj = true"), 5);
   EXPECT_EQ(count("restrict_oom_score_adj = false"), 0);
 }

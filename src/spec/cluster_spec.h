@@ -57,9 +57,11 @@ struct KubernetesSpec {
   std::string pod_cidr = "10.244.0.0/16";
   std::string service_cidr = "10.96.0.0/12";
   std::string cluster_domain = "cluster.local";
-  // True on nodes that may not lower an OOM score (no CAP_SYS_RESOURCE, e.g. nodes that are containers):
-  // containerd then keeps each container's oom_score_adj at or above its own instead of failing the pod.
-  bool restrict_oom_score_adj = false;
+  // True when the nodes are system containers sharing their host's kernel (as nova-lxd makes them), not
+  // VMs: kernel-wide settings are then the host's. containerd keeps each container's oom_score_adj at or
+  // above its own (lowering one takes CAP_SYS_RESOURCE), and kube-proxy leaves the conntrack table's
+  // size alone (only the host's network namespace may set it).
+  bool shared_kernel = false;
 };
 
 /// NetworkSpec is the cluster's private network and who may reach it from outside.

@@ -30,7 +30,7 @@ constexpr std::array<std::string_view, 14> kTopKeys = {"name",
                                                        "mirrors",
                                                        "pki"};
 constexpr std::array<std::string_view, 5> kKubernetesKeys = {"version", "pod_cidr", "service_cidr", "cluster_domain",
-                                                             "restrict_oom_score_adj"};
+                                                             "shared_kernel"};
 constexpr std::array<std::string_view, 5> kNetworkKeys = {"cidr", "external_network", "dns_nameservers",
                                                           "ssh_allowed_cidrs", "api_allowed_cidrs"};
 constexpr std::array<std::string_view, 4> kPoolNames = {"masters", "workers", "bastion", "etcd"};
@@ -278,7 +278,7 @@ class Decoder {
       if (key == "pod_cidr") string(v, path, k.pod_cidr);
       if (key == "service_cidr") string(v, path, k.service_cidr);
       if (key == "cluster_domain") string(v, path, k.cluster_domain);
-      if (key == "restrict_oom_score_adj") boolean(v, path, k.restrict_oom_score_adj);
+      if (key == "shared_kernel") boolean(v, path, k.shared_kernel);
     });
   }
 

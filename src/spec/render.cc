@@ -125,9 +125,9 @@ std::string render_spec(const ClusterSpec& s) {
   out += fmt::format("  service_cidr: {}\n", yaml_scalar(s.kubernetes.service_cidr));
   out += "  # DNS domain of Services (<svc>.<namespace>.svc.<cluster_domain>).\n";
   out += fmt::format("  cluster_domain: {}\n", yaml_scalar(s.kubernetes.cluster_domain));
-  out += "  # true only where nodes may not lower an OOM score (no CAP_SYS_RESOURCE, e.g. nodes that are\n";
-  out += "  # containers): containerd keeps every container's oom_score_adj at or above its own.\n";
-  out += fmt::format("  restrict_oom_score_adj: {}\n\n", boolean(s.kubernetes.restrict_oom_score_adj));
+  out += "  # true only when the nodes are system containers sharing their host's kernel (nova-lxd), not VMs:\n";
+  out += "  # kernel-wide settings (OOM score floors, the conntrack table's size) are then left to the host.\n";
+  out += fmt::format("  shared_kernel: {}\n\n", boolean(s.kubernetes.shared_kernel));
 
   out += "network:\n";
   out += "  # The private network kstack creates for the servers, /16 to /28.\n";
