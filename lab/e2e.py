@@ -80,12 +80,14 @@ class Cluster:
     # The node kubectl runs on when the API has no floating IP (single, non-ha): what a user does then too.
     via_node = None
 
-    def kubectl(self, *args, check_rc=True, timeout=120):
+    def kubectl(self, *args, check_rc=True, timeout=120, stdin=None):
+        """kubectl with the cluster's admin credentials; `stdin` is what `-f -` reads (a file of this
+        machine's is not in the node kubectl may run on)."""
         if self.via_node:
             return run(LABPY + ["exec", self.via_node, "--", "kubectl", "--kubeconfig", "/etc/kubernetes/admin.conf",
-                                "--request-timeout=20s", *args], check_rc=check_rc, timeout=timeout)
+                                "--request-timeout=20s", *args], check_rc=check_rc, timeout=timeout, input=stdin)
         return run(LABPY + ["client", "--", KUBECTL, "--kubeconfig", self.kubeconfig, "--request-timeout=20s", *args],
-                   check_rc=check_rc, timeout=timeout)
+                   check_rc=check_rc, timeout=timeout, input=stdin)
 
     def node(self, name, *cmd, check_rc=False, timeout=60):
         return run(LABPY + ["exec", name, "--", *cmd], check_rc=check_rc, timeout=timeout)
@@ -302,9 +304,8 @@ spec:
   selector: {{app: echo}}
   ports: [{{port: 53, targetPort: 5353, protocol: TCP}}]
 """
-    path = cluster.workdir / "echo.yaml"
-    path.write_text(manifest)
-    cluster.kubectl("apply", "-f", path)
+    (cluster.workdir / "echo.yaml").write_text(manifest)
+    cluster.kubectl("apply", "-f", "-", stdin=manifest)
     cluster.kubectl("rollout", "status", "deployment/echo", "--timeout=300s", timeout=330)
     pods = json.loads(cluster.kubectl("get", "pods", "-l", "app=echo", "-o", "json").stdout)["items"]
     placed = {p["spec"]["nodeName"]: p["status"]["podIP"] for p in pods}
