@@ -311,8 +311,10 @@ spec:
     placed = {p["spec"]["nodeName"]: p["status"]["podIP"] for p in pods}
     log(f"echo pods: {placed}")
     # DNS from a pod: the kubernetes Service's name.
-    dns = cluster.kubectl("run", "dns-probe", "--rm", "-i", "--restart=Never", f"--image={MIRROR}:5000/etcd:3.6.5-0",
-                          "--command", "--", "getent", "hosts", "kubernetes.default.svc.cluster.local",
+    # kube-proxy's image is the one the lab builds on a Debian base, which has getent.
+    dns = cluster.kubectl("run", "dns-probe", "--rm", "-i", "--restart=Never",
+                          f"--image={MIRROR}:5000/kube-proxy:v1.34.4", "--command", "--", "getent", "hosts",
+                          "kubernetes.default.svc.cluster.local",
                           check_rc=False, timeout=300)
     check("a pod resolves kubernetes.default", "10.96.0.1" in dns.stdout, dns.stdout + dns.stderr)
     nodes = list(placed)
