@@ -4,6 +4,7 @@
 # $KSTACK_LAB_CACHE/bin/<name>-<version>/: a second run only checks the markers.
 #
 #   lab/build-components.sh [NAME...]      # all components, or only those named
+#   lab/build-components.sh --cached       # exit 0 when every component is cached
 set -euo pipefail
 lab=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lab/lib.sh
@@ -140,6 +141,15 @@ want() {
   shift
   [ $# -eq 0 ] || [[ " $* " == *" $name "* ]]
 }
+if [ "${1:-}" = --cached ]; then
+  # Whether every component is built already (exit 0), or which are not (exit 1).
+  uncached=()
+  for component in kubernetes etcd containerd runc cni_plugins crictl coredns flannel flannel_cni; do
+    [ -f "$LAB_CACHE/bin/$component-$("$lab/pins.sh" "$component")/.done" ] || uncached+=("$component")
+  done
+  [ "${#uncached[@]}" -eq 0 ] || { echo "not cached: ${uncached[*]}"; exit 1; }
+  exit 0
+fi
 if [ "${1:-}" = --one ]; then
   done_or_build "$2" "$("$lab/pins.sh" "$2")" "build_$2"
   exit 0
