@@ -658,11 +658,32 @@ def stop_node(state, name):
     log(f"node {name}: stopped")
 
 
+def power_off(state, name):
+    """What Nova does to a server it deletes: the node stops at once, without a shutdown. SIGKILL to the
+    node's init ends every process of its PID namespace; nspawn then exits."""
+    process = f"node-{name}"
+    pid = state.data["processes"].get(process)
+    if pid and alive(pid):
+        try:
+            os.kill(node_pid(state, name), signal.SIGKILL)
+        except (RuntimeError, ProcessLookupError):
+            pass
+        deadline = time.time() + 30
+        while time.time() < deadline and alive(pid):
+            time.sleep(0.2)
+        if alive(pid):
+            os.killpg(pid, signal.SIGKILL)
+    state.data["processes"].pop(process, None)
+    state.save()
+    log(f"node {name}: powered off")
+
+
 def release_node(state, name):
+    """The node of a server that is gone: powered off, its disks and namespace removed."""
     info = state.data["nodes"].get(name)
     if not info:
         return
-    stop_node(state, name)
+    power_off(state, name)
     for volume in info.get("volumes", {}).values():
         if loop_backs(volume["loop"], volume["image"]):
             run("losetup", "--detach", volume["loop"], check=False)
