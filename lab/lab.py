@@ -216,7 +216,9 @@ class Cloud:
         """The listeners, pools, members and health monitors of one load balancer, as Octavia says."""
         lbapi = self.conn.load_balancer
         listeners = []
-        for listener in lbapi.listeners(loadbalancer_id=lb.id):
+        for listener in lbapi.listeners():
+            if lb.id not in [owner.get("id") for owner in listener.load_balancers or []]:
+                continue
             pool = lbapi.get_pool(listener.default_pool_id) if listener.default_pool_id else None
             members = list(lbapi.members(pool.id)) if pool else []
             monitor = lbapi.get_health_monitor(pool.health_monitor_id) if pool and pool.health_monitor_id else None
