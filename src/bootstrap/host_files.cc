@@ -298,10 +298,9 @@ void add_container_host_files(const RenderContext& ctx, const model::Node&, Node
   files.add("/etc/sysctl.d/90-kubernetes.conf", std::string(kSysctls));
   files.add(fmt::format("{}/mount-data-volume.sh", kScriptDir), std::string(kMountScript), 0755);
   files.add(fmt::format("{}/install-binaries.sh", kScriptDir), install_script(ctx), 0755);
-  files.add(
-      "/etc/containerd/config.toml",
-      substitute(kContainerdConfig, {{"SANDBOX", ctx.image(ctx.release.images.pause)},
-                                     {"RESTRICT_OOM", ctx.spec.kubernetes.shared_kernel ? "true" : "false"}}));
+  files.add("/etc/containerd/config.toml",
+            substitute(kContainerdConfig, {{"SANDBOX", ctx.image(ctx.release.images.pause)},
+                                           {"RESTRICT_OOM", ctx.spec.kubernetes.shared_kernel ? "true" : "false"}}));
   if (ctx.spec.mirrors.images_plain_http()) {
     // containerd speaks TLS to a registry unless its hosts.toml names an http:// server.
     const std::string registry = ctx.spec.mirrors.image_registry();
