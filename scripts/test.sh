@@ -46,8 +46,9 @@ fi
 devcloud/up >"$cloud_log" 2>&1 &
 cloud_pid=$!
 if [ "$started_cloud" -eq 1 ]; then
-  # A failure before the cloud is up stops its start first.
-  trap 'step "dev cloud down"; kill "$cloud_pid" 2>/dev/null; wait "$cloud_pid" 2>/dev/null; devcloud/down' EXIT
+  # A failure before the cloud is up lets its start finish first: a start cut off half-way would leave
+  # services that devcloud/down does not know of yet.
+  trap 'step "dev cloud down"; wait "$cloud_pid" 2>/dev/null; devcloud/down' EXIT
 fi
 
 step "build with ASan + UBSan"
