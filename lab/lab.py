@@ -644,40 +644,37 @@ def node_exec(state, name, cmd, **kwargs):
     return subprocess.run(["nsenter", "-t", str(pid), "-m", "-u", "-i", "-n", "-p", "-C", "--"] + cmd, **kwargs)
 
 
-def stop_node(state, name):
+def end_node(state, name, signal_it, timeout, verb):
+    """Ends node `name`: `signal_it(pid)` asks, then nspawn gets `timeout` seconds to exit before its
+    process group is killed."""
     process = f"node-{name}"
     pid = state.data["processes"].get(process)
     if pid and alive(pid):
-        # systemd-nspawn turns SIGTERM into an orderly shutdown of the node's systemd.
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.time() + 120
-        while time.time() < deadline and alive(pid):
-            time.sleep(0.5)
-        if alive(pid):
-            os.killpg(pid, signal.SIGKILL)
-    state.data["processes"].pop(process, None)
-    state.save()
-    log(f"node {name}: stopped")
-
-
-def power_off(state, name):
-    """What Nova does to a server it deletes: the node stops at once, without a shutdown. SIGKILL to the
-    node's init ends every process of its PID namespace; nspawn then exits."""
-    process = f"node-{name}"
-    pid = state.data["processes"].get(process)
-    if pid and alive(pid):
-        try:
-            os.kill(node_pid(state, name), signal.SIGKILL)
-        except (RuntimeError, ProcessLookupError):
-            pass
-        deadline = time.time() + 30
+        signal_it(pid)
+        deadline = time.time() + timeout
         while time.time() < deadline and alive(pid):
             time.sleep(0.2)
         if alive(pid):
             os.killpg(pid, signal.SIGKILL)
     state.data["processes"].pop(process, None)
     state.save()
-    log(f"node {name}: powered off")
+    log(f"node {name}: {verb}")
+
+
+def stop_node(state, name):
+    # systemd-nspawn turns SIGTERM into an orderly shutdown of the node's systemd.
+    end_node(state, name, lambda pid: os.kill(pid, signal.SIGTERM), 120, "stopped")
+
+
+def power_off(state, name):
+    """What Nova does to a server it deletes: the node stops at once, without a shutdown. SIGKILL to the
+    node's init ends every process of its PID namespace; nspawn then exits."""
+    def kill_init(_pid):
+        try:
+            os.kill(node_pid(state, name), signal.SIGKILL)
+        except (RuntimeError, ProcessLookupError):
+            pass
+    end_node(state, name, kill_init, 30, "powered off")
 
 
 def release_node(state, name):
