@@ -28,7 +28,7 @@ devcloud/install
 
 step "kstack"
 if [ ! -x build/src/cli/kstack ]; then
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
 cmake --build build -j "$(nproc)" --target kstack
 

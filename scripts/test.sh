@@ -21,7 +21,7 @@ tests/manifest_check/install.sh
 devcloud/install
 
 step "build"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKSTACK_WERROR=ON >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DKSTACK_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 
 step "unit tests"

@@ -200,7 +200,8 @@ std::string Image::ref(std::string_view mirror) const {
     auto slash = repository.find('/');
     out = std::string(mirror);
     while (!out.empty() && out.back() == '/') out.pop_back();
-    out += slash == std::string_view::npos ? "/" + std::string(repository) : std::string(repository.substr(slash));
+    if (slash == std::string_view::npos) out += '/';
+    out += slash == std::string_view::npos ? repository : repository.substr(slash);
   }
   out += ':';
   out += tag;
