@@ -151,7 +151,9 @@ current-context: default
   std::string labels;
   const auto& pool_labels = node.role == model::Role::master ? ctx.spec.masters.labels : ctx.spec.workers.labels;
   for (const auto& [key, value] : pool_labels) labels += (labels.empty() ? "" : ",") + key + "=" + value;
-  if (node.role == model::Role::worker) labels += std::string(labels.empty() ? "" : ",") + "kstack.io/ingress=true";
+  // The ingress controller runs on the workers; a single-node cluster has none, so its one node serves it.
+  const bool serves_ingress = node.role == model::Role::worker || ctx.spec.topology() == spec::Topology::single;
+  if (serves_ingress) labels += std::string(labels.empty() ? "" : ",") + "kstack.io/ingress=true";
   // The cloud controller manager leaves such nodes out of every LoadBalancer Service's members: a master
   // runs no ingress and would stay a member that is down. (A kubelet may set node.kubernetes.io/ labels.)
   if (node.role == model::Role::master && ctx.spec.topology() != spec::Topology::single) {

@@ -407,5 +407,22 @@ TEST(Render, MasterKubeletsUseTheirOwnApiServerAndStayOutOfServiceLoadBalancers)
   EXPECT_EQ(worker_unit->content.find("exclude-from-external-load-balancers"), std::string::npos);
 }
 
+TEST(Render, TheIngressControllerHasANodeInEveryTopology) {
+  // It is scheduled by the kstack.io/ingress label: on the workers, or on the one node of a single-node
+  // cluster (which has no worker, and would otherwise leave the controller pending forever).
+  for (const int workers : {2, 0}) {
+    RenderFixture f;
+    f.spec.workers.count = workers;
+    if (workers == 0) f.spec.masters.count = 1;
+    const auto nodes = f.render();
+    int labelled = 0;
+    for (const auto& node : nodes) {
+      const auto* unit = find_file(node, "/etc/systemd/system/kubelet.service");
+      if (unit != nullptr && unit->content.find("kstack.io/ingress=true") != std::string::npos) ++labelled;
+    }
+    EXPECT_EQ(labelled, workers == 0 ? 1 : workers) << "workers: " << workers;
+  }
+}
+
 }  // namespace
 }  // namespace kstack::bootstrap

@@ -46,7 +46,7 @@ constexpr CsiSidecars kCsi134{
 constexpr Image kFlannel{"flannel", "ghcr.io/flannel-io/flannel", "v0.27.4"};
 constexpr Image kFlannelCniPlugin{"flannel-cni-plugin", "ghcr.io/flannel-io/flannel-cni-plugin", "v1.8.0-flannel1"};
 constexpr Image kNginxIngress{"nginx-ingress", "docker.io/nginx/nginx-ingress", "5.3.2"};
-constexpr Image kTraefik{"traefik", "docker.io/library/traefik", "v3.6.8"};
+constexpr Image kTraefik{"traefik", "docker.io/library/traefik", "v3.6.12"};
 
 constexpr BinaryRelease kRunc{
     "runc",
