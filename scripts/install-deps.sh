@@ -10,7 +10,7 @@ packages=(
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format libclang-rt-dev afl++
-  etcd-server etcd-client iproute2 shellcheck cloud-init zlib1g-dev gzip zsh
+  etcd-server etcd-client iproute2 shellcheck cloud-init zlib1g-dev gzip zsh curl
   python3
 )
 

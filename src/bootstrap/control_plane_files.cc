@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "bootstrap/etcd_join.h"
 #include "bootstrap/text.h"
 
 namespace kstack::bootstrap {
@@ -254,6 +255,7 @@ void add_etcd_files(const RenderContext& ctx, const model::Node& node, NodeFiles
             static_pod("etcd", ctx.image(ctx.release.images.etcd), "etcd", flags, "100m", probes,
                        {{"etcd-data", "/var/lib/etcd", false, "DirectoryOrCreate"},
                         {"etcd-certs", "/etc/kubernetes/pki/etcd", true, "Directory"}}));
+  if (has_etcd_peers(ctx, node)) add_etcd_join_script(ctx, node, files);
 }
 
 void add_control_plane_files(const RenderContext& ctx, const model::Node& node, NodeFiles& files) {

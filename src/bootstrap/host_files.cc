@@ -20,15 +20,26 @@ ClientAliveInterval 300
 ClientAliveCountMax 2
 )TXT";
 
-// Pods must not read the user-data (it holds this node's keys) from the metadata service. The rule
-// sits in the raw table's PREROUTING chain, before kube-proxy's and flannel's rules and before
-// routing, so it holds for bridged and routed pod traffic alike.
+// Pods must not read the user-data (it holds this node's keys) from the metadata service. The first
+// rule sits in the raw table's PREROUTING chain, before kube-proxy's and flannel's rules and before
+// routing, so it holds for bridged and routed pod traffic alike. The second refuses the processes of
+// hostNetwork pods, whose traffic is the host's own: they run in the kubelet's kubepods.slice, and
+// the cgroup (v2) match names it. Root processes of the host itself (cloud-init at a reboot) keep it.
 constexpr std::string_view kBlockMetadataScript = R"TXT(#!/bin/sh
-# Drops traffic from the pod network to the metadata service. Idempotent.
+# Keeps pods from the metadata service, which serves this node's user-data. Idempotent.
 set -eu
 pod_cidr=@POD_CIDR@
 if ! iptables -w -t raw -C PREROUTING -s "$pod_cidr" -d 169.254.169.254/32 -j DROP 2>/dev/null; then
   iptables -w -t raw -I PREROUTING 1 -s "$pod_cidr" -d 169.254.169.254/32 -j DROP
+fi
+@HOST_NETWORK_PODS@)TXT";
+
+constexpr std::string_view kBlockHostNetworkPods =
+    R"TXT(# Pods on the host network: every process of a pod runs under kubepods.slice. The slice is started
+# here, before the kubelet (which then uses it), so that the rule can name it before the first pod.
+systemctl start kubepods.slice
+if ! iptables -w -C OUTPUT -d 169.254.169.254/32 -m cgroup --path /kubepods.slice -j REJECT 2>/dev/null; then
+  iptables -w -I OUTPUT 1 -d 169.254.169.254/32 -m cgroup --path /kubepods.slice -j REJECT
 fi
 )TXT";
 
@@ -285,10 +296,13 @@ std::string mirrored_url(std::string_view upstream, std::string_view mirror) {
   return out;
 }
 
-void add_common_files(const RenderContext& ctx, const model::Node&, NodeFiles& files) {
+void add_common_files(const RenderContext& ctx, const model::Node& node, NodeFiles& files) {
   files.add("/etc/ssh/sshd_config.d/10-kstack.conf", std::string(kSshdConfig));
+  const bool runs_pods = node.role != model::Role::bastion;
   files.add(fmt::format("{}/block-metadata.sh", kScriptDir),
-            substitute(kBlockMetadataScript, {{"POD_CIDR", shell_quote(ctx.spec.kubernetes.pod_cidr)}}), 0755);
+            substitute(kBlockMetadataScript, {{"POD_CIDR", shell_quote(ctx.spec.kubernetes.pod_cidr)},
+                                              {"HOST_NETWORK_PODS", runs_pods ? kBlockHostNetworkPods : ""}}),
+            0755);
   files.add("/etc/systemd/system/kstack-block-metadata.service",
             substitute(kBlockMetadataUnit, {{"SCRIPT_DIR", kScriptDir}}));
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "bootstrap/etcd_join.h"
 #include "bootstrap/host_files.h"
 #include "bootstrap/text.h"
 
@@ -61,6 +62,12 @@ sysctl --system >/dev/null
 constexpr std::string_view kMountVolume = R"TXT(
 step=data-volume
 "$scripts/mount-data-volume.sh" @VOLUME_ID@ @MOUNTPOINT@
+)TXT";
+
+constexpr std::string_view kEtcdJoin = R"TXT(
+# A member whose data directory is empty joins the running cluster, if there is one (etcd-join.sh).
+step=etcd-join
+"$scripts/etcd-join.sh"
 )TXT";
 
 constexpr std::string_view kContainerHostStart = R"TXT(
@@ -173,6 +180,7 @@ void add_node_script(const RenderContext& ctx, const model::Node& node, NodeFile
       script += substitute(kMountVolume,
                            {{"VOLUME_ID", shell_quote(volume_id)}, {"MOUNTPOINT", shell_quote(data_mountpoint(node))}});
     }
+    if (has_etcd_peers(ctx, node)) script += kEtcdJoin;
     script += kContainerHostStart;
     if (node.role == model::Role::master) script += kAddons;
   }

@@ -129,6 +129,54 @@ TEST(Render, EtcdMembersKnowEachOtherFromTheFirstBoot) {
   EXPECT_NE(etcd->content.find("--listen-peer-urls=https://10.0.0.13:2380"), std::string::npos);
 }
 
+TEST(Render, AnEtcdMemberWithPeersJoinsARunningClusterBeforeTheKubeletStarts) {
+  RenderFixture f;
+  auto nodes = f.render();
+  const auto& m3 = by_name(nodes, "demo-master-3");
+  const auto* join = find_file(m3, "/usr/local/lib/kstack/etcd-join.sh");
+  ASSERT_NE(join, nullptr);
+  EXPECT_EQ(join->mode, 0755);
+  // It asks the other members, never itself, and names its own peer address.
+  EXPECT_NE(join->content.find("for url in 'https://10.0.0.11:2379' 'https://10.0.0.12:2379'; do"), std::string::npos)
+      << join->content;
+  EXPECT_NE(join->content.find("me='https://10.0.0.13:2380'"), std::string::npos);
+  // The rendered manifest starts a new cluster; only the join turns it into "existing".
+  const auto* etcd = find_file(m3, "/etc/kubernetes/manifests/etcd.yaml");
+  ASSERT_NE(etcd, nullptr);
+  EXPECT_NE(etcd->content.find("--initial-cluster-state=new"), std::string::npos);
+  const auto* script = find_file(m3, "/usr/local/lib/kstack/bootstrap.sh");
+  ASSERT_NE(script, nullptr);
+  const auto joined = script->content.find("step=etcd-join");
+  ASSERT_NE(joined, std::string::npos);
+  EXPECT_LT(joined, script->content.find("step=services"));
+  // No peers, no join: the one master of a non-HA cluster, and the workers.
+  EXPECT_EQ(find_file(by_name(nodes, "demo-worker-1"), "/usr/local/lib/kstack/etcd-join.sh"), nullptr);
+  RenderFixture single;
+  single.spec.masters.count = 1;
+  const auto one = single.render();
+  const auto& m1 = by_name(one, "demo-master-1");
+  EXPECT_EQ(find_file(m1, "/usr/local/lib/kstack/etcd-join.sh"), nullptr);
+  EXPECT_EQ(find_file(m1, "/usr/local/lib/kstack/bootstrap.sh")->content.find("etcd-join"), std::string::npos);
+}
+
+TEST(Render, PodsOnTheHostNetworkCannotReachTheMetadataService) {
+  RenderFixture f;
+  auto nodes = f.render();
+  for (const char* name : {"demo-master-1", "demo-worker-1"}) {
+    const auto* block = find_file(by_name(nodes, name), "/usr/local/lib/kstack/block-metadata.sh");
+    ASSERT_NE(block, nullptr) << name;
+    EXPECT_NE(block->content.find("-s \"$pod_cidr\" -d 169.254.169.254/32 -j DROP"), std::string::npos);
+    EXPECT_NE(block->content.find("-I OUTPUT 1 -d 169.254.169.254/32 -m cgroup --path /kubepods.slice -j REJECT"),
+              std::string::npos)
+        << block->content;
+    EXPECT_LT(block->content.find("systemctl start kubepods.slice"), block->content.find("-I OUTPUT 1"));
+  }
+  // The bastion runs no pods: it keeps the pod-network rule only.
+  const auto* bastion = find_file(by_name(nodes, "demo-bastion"), "/usr/local/lib/kstack/block-metadata.sh");
+  ASSERT_NE(bastion, nullptr);
+  EXPECT_EQ(bastion->content.find("kubepods"), std::string::npos);
+}
+
 TEST(Render, DedicatedEtcdNodesRunEtcdOnly) {
   RenderFixture f;
   f.spec.etcd_placement = spec::EtcdPlacement::dedicated;

@@ -52,6 +52,10 @@ sysctl --system >/dev/null
 step=data-volume
 "$scripts/mount-data-volume.sh" 'offline-render-placeholder' '/var/lib/containerd'
 
+# A member whose data directory is empty joins the running cluster, if there is one (etcd-join.sh).
+step=etcd-join
+"$scripts/etcd-join.sh"
+
 step=binaries
 "$scripts/install-binaries.sh"
 
