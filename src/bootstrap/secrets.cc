@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <cstdlib>
 
 #include "bootstrap/text.h"
 
@@ -44,6 +45,12 @@ pki::PkiInputs pki_inputs(const spec::ClusterSpec& spec, const model::ClusterMod
   in.algorithm = spec.pki.algorithm;
   in.ca_validity_days = spec.pki.ca_validity_days;
   in.leaf_validity_days = spec.pki.leaf_validity_days;
+  // A test of the kubelets' certificate rotation (docs/bootstrap.md): never set in production.
+  if (const char* minutes = std::getenv("KSTACK_TEST_KUBELET_CERT_MINUTES"); minutes != nullptr && *minutes != 0) {
+    char* end = nullptr;
+    const long value = std::strtol(minutes, &end, 10);
+    in.kubelet_client_validity_minutes = (*end == 0 && value > 0 && value <= 24 * 60) ? static_cast<int>(value) : -1;
+  }
   return in;
 }
 

@@ -152,7 +152,7 @@ Result<std::string> ip_text(const ASN1_OCTET_STRING* bytes) {
 
 Result<X509Ptr> issue_certificate(const CertRequest& request, EVP_PKEY* subject_key, std::optional<Signer> signer) {
   if (request.common_name.empty()) return fail("a certificate needs a common name");
-  if (request.validity_days <= 0 && request.not_before == 0) {
+  if (request.validity_days <= 0 && request.validity_minutes <= 0 && request.not_before == 0) {
     return fail(fmt::format("validity of {} days for {}", request.validity_days, request.common_name));
   }
   X509Ptr cert(X509_new());
@@ -172,7 +172,8 @@ Result<X509Ptr> issue_certificate(const CertRequest& request, EVP_PKEY* subject_
   std::time_t start = request.not_before != 0 ? request.not_before : now - kClockSkewSeconds;
   std::time_t base = request.not_before != 0 ? request.not_before : now;
   if (X509_time_adj_ex(X509_getm_notBefore(cert.get()), 0, 0, &start) == nullptr ||
-      X509_time_adj_ex(X509_getm_notAfter(cert.get()), request.validity_days, 0, &base) == nullptr) {
+      X509_time_adj_ex(X509_getm_notAfter(cert.get()), request.validity_minutes > 0 ? 0 : request.validity_days,
+                       request.validity_minutes > 0 ? request.validity_minutes * 60L : 0, &base) == nullptr) {
     return fail(fmt::format("cannot set the validity of {}: {}", request.common_name, openssl_errors()));
   }
 

@@ -23,6 +23,7 @@ struct CertRequest {
   std::vector<std::string> ip_addresses;   // subjectAltName IP entries, IPv4 or IPv6 text
   CertUsage usage = CertUsage::client;
   int validity_days = 365;
+  int validity_minutes = 0;    // > 0: instead of validity_days (short-lived certificates, for tests)
   std::time_t not_before = 0;  // 0: five minutes ago, so that a node whose clock lags a little accepts it
 };
 

@@ -77,6 +77,9 @@ Result<void> check_inputs(const PkiInputs& in) {
     return fail(fmt::format("certificate validity must be positive (CA {} days, leaf {} days)", in.ca_validity_days,
                             in.leaf_validity_days));
   }
+  if (in.kubelet_client_validity_minutes < 0) {
+    return fail("KSTACK_TEST_KUBELET_CERT_MINUTES must be a whole number of minutes from 1 to 1440");
+  }
   if (auto ok = check_members(in.masters, "master", true); !ok) return ok;
   if (auto ok = check_members(in.etcd_members, "etcd member", true); !ok) return ok;
   if (auto ok = check_members(in.kubelet_nodes, "kubelet node", false); !ok) return ok;
@@ -246,6 +249,15 @@ std::string describe_difference(const std::vector<std::string>& have, const std:
   return out;
 }
 
+bool is_kubelet_client(const LeafSpec& leaf) { return leaf.base.ends_with("/kubelet-client"); }
+
+/// How long a leaf is issued for, in seconds.
+std::time_t leaf_lifetime(const PkiInputs& in, const LeafSpec& leaf) {
+  if (is_kubelet_client(leaf) && in.kubelet_client_validity_minutes > 0)
+    return in.kubelet_client_validity_minutes * 60L;
+  return in.leaf_validity_days * kDay;
+}
+
 /// Why the leaf on disk no longer fits its spec, or nothing when it can be kept (then `kept` holds its PEM).
 std::optional<std::string> reason_to_issue(Run& run, const LeafSpec& leaf, const LoadedCa& ca, CertKey& kept) {
   const std::string crt = leaf.base + ".crt", key_file = leaf.base + ".key";
@@ -284,7 +296,12 @@ std::optional<std::string> reason_to_issue(Run& run, const LeafSpec& leaf, const
   }
   std::time_t left = info->not_after - run.now;
   if (left <= 0) return "expired";
-  if (left < kRenewWithinDays * kDay) return fmt::format("expires in {} days", left / kDay);
+  // Renewed in its last 30 days, or in the last third of a life shorter than 90 days.
+  const std::time_t window = std::min<std::time_t>(kRenewWithinDays * kDay, leaf_lifetime(run.inputs, leaf) / 3);
+  if (left < window) {
+    return left >= kDay ? fmt::format("expires in {} days", left / kDay)
+                        : fmt::format("expires in {} minutes", left / 60);
+  }
   kept = {std::move(*cert_pem), std::move(*key_pem)};
   return std::nullopt;
 }
@@ -300,6 +317,7 @@ Result<void> ensure_leaf(Run& run, const LeafSpec& leaf, const LoadedCa& ca) {
   if (!key) return std::unexpected(key.error());
   CertRequest request = leaf.request;
   request.validity_days = run.inputs.leaf_validity_days;
+  if (is_kubelet_client(leaf)) request.validity_minutes = run.inputs.kubelet_client_validity_minutes;
   auto cert = issue_certificate(request, key->get(), Signer{ca.cert.get(), ca.key.get()});
   if (!cert) return std::unexpected(cert.error());
   if (auto ok = write_pair(run, leaf.base, cert->get(), key->get(), *leaf.out); !ok) return ok;

@@ -45,6 +45,9 @@ struct PkiInputs {
   spec::KeyAlgorithm algorithm = spec::KeyAlgorithm::ecdsa_p256;
   int ca_validity_days = 3650;
   int leaf_validity_days = 365;
+  // > 0: the kubelets' client certificates live this many minutes instead, so that a test sees the
+  // kubelets rotate them (KSTACK_TEST_KUBELET_CERT_MINUTES, docs/bootstrap.md). Never set by a spec.
+  int kubelet_client_validity_minutes = 0;
 };
 
 /// CertKey is a certificate and its private key, both PEM.

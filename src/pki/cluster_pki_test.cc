@@ -309,6 +309,30 @@ TEST(EnsurePki, LeafExpiringWithin30DaysIsReissuedOthersKept) {
   EXPECT_GT(info_of(second->scheduler).not_after, std::time(nullptr) + 364 * 86400);
 }
 
+TEST(EnsurePki, ShortLivedKubeletClientCertificatesForARotationTest) {
+  ScratchState state;
+  PkiInputs in = reference_inputs();
+  in.kubelet_client_validity_minutes = 6;
+  auto first = ensure_pki(*state, in);
+  ASSERT_TRUE(first) << first.error().to_string();
+  const std::time_t now = std::time(nullptr);
+  const auto client = info_of(first->kubelet_client.at("demo-worker-1"));
+  EXPECT_GE(client.not_after, now + 6 * 60 - 5);
+  EXPECT_LE(client.not_after, now + 6 * 60 + 5);
+  // Nothing else is short-lived: the kubelet's serving certificate, the API server's.
+  EXPECT_GT(info_of(first->kubelet_serving.at("demo-worker-1")).not_after, now + 364 * 86400);
+  EXPECT_GT(info_of(first->apiserver).not_after, now + 364 * 86400);
+  // A second run keeps them (renewal starts in the last third of their life, not 30 days before).
+  auto second = ensure_pki(*state, in);
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(second->changes.empty()) << second->changes.front().file << ": " << second->changes.front().reason;
+  // A value that is not a whole number of minutes is refused.
+  in.kubelet_client_validity_minutes = -1;
+  auto refused = ensure_pki(*state, in);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().to_string().find("KSTACK_TEST_KUBELET_CERT_MINUTES"), std::string::npos);
+}
+
 TEST(EnsurePki, DamagedLeafIsReissued) {
   ScratchState state;
   auto first = ensure_pki(*state, reference_inputs());
