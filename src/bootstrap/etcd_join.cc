@@ -16,7 +16,8 @@ constexpr std::string_view kJoinScript = R"TXT(#!/bin/sh
 # Joins this node's etcd member (@NODE@) to a running etcd cluster when its data directory is empty.
 # Written by kstack; run by the bootstrap before the kubelet starts the etcd static pod.
 #   - Data present: nothing to do (etcd ignores its --initial-cluster flags then).
-#   - No other member answers: the cluster is being formed; etcd starts as rendered (state "new").
+#   - No other member answers, or none has run in a cluster with a quorum yet: the cluster is being
+#     formed; etcd starts as rendered (state "new").
 #   - Another member answers: the member that had this node's peer address and has run before (its
 #     data is gone with the old server) is removed, this node is added, and the manifest's
 #     --initial-cluster-state becomes "existing". Every step is checked first, so a rerun resumes.
@@ -56,22 +57,32 @@ if ! members=$(member_api list '{}'); then
   echo "kstack: no other etcd member answers: this member forms the cluster with the others"
   exit 0
 fi
-# "started ID" or "unstarted ID" for the member with this node's peer address; nothing if there is none.
-# A member that has run has published its client URLs (a name alone comes from --initial-cluster).
+# A member that has run in the cluster has published its client URLs, which takes a quorum (a name
+# alone comes from --initial-cluster). So: "forming" while no other member has; else this node's
+# member as "started ID" or "unstarted ID", or "absent".
 entry=$(printf '%s' "$members" | python3 -c '
 import json, sys
-for m in json.load(sys.stdin).get("members", []):
-    if sys.argv[1] in m.get("peerURLs", []):
-        print("started" if m.get("clientURLs") else "unstarted", m["ID"])
+members = json.load(sys.stdin).get("members", [])
+mine = [m for m in members if sys.argv[1] in m.get("peerURLs", [])]
+if not any(m.get("clientURLs") for m in members if m not in mine):
+    print("forming")
+elif mine:
+    print("started" if mine[0].get("clientURLs") else "unstarted", mine[0]["ID"])
+else:
+    print("absent")
 ' "$me")
 case "$entry" in
+  forming)
+    echo "kstack: the etcd cluster is still forming: this member starts with the others"
+    exit 0
+    ;;
   started\ *)
     echo "kstack: removing etcd member ${entry#started } (this node's address; its data went with the old server)"
     member_api remove "{\"ID\":\"${entry#started }\"}" >/dev/null
-    entry=
+    entry=absent
     ;;
 esac
-if [ -z "$entry" ]; then
+if [ "$entry" = absent ]; then
   echo "kstack: adding this node to the etcd cluster as $me"
   # etcd refuses a new member until every member left has been connected for a while ("unhealthy
   # cluster", also right after a removal): asked again for a minute.

@@ -258,8 +258,15 @@ TEST_F(EtcdClusterTest, AMemberWithAnEmptyDataDirectoryJoinsTheRunningClusterThr
   EXPECT_NE(alone.out.find("no other etcd member answers"), std::string::npos) << alone.out;
   EXPECT_NE(read(manifest(0)).find("--initial-cluster-state=new"), std::string::npos);
 
-  // A member that boots after the other two formed the cluster: listed, never started; it joins them.
+  // One member up, without a quorum: the cluster is still forming, and a member booting then starts
+  // with it as rendered (joining as "existing" would fail: the cluster has no version yet).
   start(0);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto forming = join(2);
+  ASSERT_EQ(forming.exit_code, 0) << forming.out;
+  EXPECT_NE(read(manifest(2)).find("--initial-cluster-state=new"), std::string::npos) << forming.out;
+
+  // A member that boots after the other two formed the cluster: listed, never started; it joins them.
   start(1);
   auto two = wait_healthy({0, 1});
   ASSERT_EQ(two.exit_code, 0) << two.out;
