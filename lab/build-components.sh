@@ -136,6 +136,31 @@ build_flannel_cni() {
   echo "built from $m v0.9.1 plugins/meta/flannel, for flannel-cni-plugin v$2" >"$1/SOURCE"
 }
 
+# The ingress controller the lab runs. Traefik's go.mod replaces three of its dependencies with forks
+# (the originals are not served at the versions it names), and a dependency's replace directives do
+# not apply: so it is built as the main module, in a writable copy of the module the proxy serves.
+build_traefik() {
+  local m=github.com/traefik/traefik/v3 v="v$2" dir src
+  dir=$(module_dir "traefik-$2")
+  (
+    cd "$dir"
+    [ -f go.mod ] || go mod init kstack.lab/build/traefik >/dev/null 2>&1
+    go mod download -json "$m@$v" >download.json 2>download.log ||
+      die "go mod download $m@$v failed: $(tail -2 download.log)"
+  )
+  src=$(sed -n 's/^\t"Dir": "\(.*\)",$/\1/p' "$dir/download.json")
+  [ -d "$src" ] || die "no source directory for $m@$v in $dir/download.json"
+  rm -rf "$dir/main" && cp -r "$src" "$dir/main" && chmod -R u+w "$dir/main"
+  (cd "$dir/main" && CGO_ENABLED=0 go build -p "$jobs" -trimpath \
+    -ldflags "-s -w -X $m/pkg/version.Version=$v -X $m/pkg/version.Codename=lab" -o "$1/" ./cmd/traefik)
+}
+
+# crane (go-containerregistry): the lab's tool that assembles the images and pushes them to the registry.
+build_crane() {
+  local m=github.com/google/go-containerregistry
+  CGO_ENABLED=0 gomod_build "$1" "$m" "v$2" -ldflags "-s -w" "$m/cmd/crane"
+}
+
 want() {
   local name=$1
   shift
@@ -144,7 +169,7 @@ want() {
 if [ "${1:-}" = --cached ]; then
   # Whether every component is built already (exit 0), or which are not (exit 1).
   uncached=()
-  for component in kubernetes etcd containerd runc cni_plugins crictl coredns flannel flannel_cni; do
+  for component in kubernetes etcd containerd runc cni_plugins crictl coredns flannel flannel_cni traefik crane; do
     [ -f "$LAB_CACHE/bin/$component-$("$lab/pins.sh" "$component")/.done" ] || uncached+=("$component")
   done
   [ "${#uncached[@]}" -eq 0 ] || { echo "not cached: ${uncached[*]}"; exit 1; }
@@ -155,7 +180,7 @@ if [ "${1:-}" = --one ]; then
   exit 0
 fi
 failed=()
-for component in kubernetes etcd containerd runc cni_plugins crictl coredns flannel flannel_cni; do
+for component in kubernetes etcd containerd runc cni_plugins crictl coredns flannel flannel_cni traefik crane; do
   if want "$component" "$@"; then
     # One component that cannot be built does not stop the others; each builds in a process of its
     # own, where `set -e` holds (bash ignores it inside a command whose status is tested).

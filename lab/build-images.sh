@@ -11,7 +11,8 @@ lab=$(cd "$(dirname "$0")" && pwd)
 . "$lab/lib.sh"
 rendered=$1
 registry=$2
-crane="$LAB_CACHE/tools/crane"
+crane="$LAB_CACHE/bin/crane-$("$lab/pins.sh" crane)/crane"
+[ -x "$crane" ] || die "crane is not built (lab/build-components.sh crane)"
 bin="$LAB_CACHE/bin"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -48,6 +49,7 @@ source_of() {
     coredns) dir=$(component_dir coredns "${tag#v}") ;;
     flannel) dir=$(component_dir flannel "${tag#v}") ;;
     flannel-cni-plugin) dir=$(component_dir flannel_cni "${tag#v}") ;;
+    traefik) dir=$(component_dir traefik "${tag#v}") ;;
     *) die "no lab build for $1: the lab cannot run a cluster that uses it" ;;
   esac
   echo "$dir@$(cat "$dir/.done")"
@@ -114,6 +116,12 @@ build_one() {
       cp "$dir/flannel" "$root/flannel"
       layer "$work/$name.tar" "$root"
       push_image "$ref" - "$(base_layer)" "$work/$name.tar"
+      ;;
+    traefik)
+      dir=$(component_dir traefik "${tag#v}")
+      mkdir -p "$root/usr/local/bin" "$root/tmp" && cp "$dir/traefik" "$root/usr/local/bin/traefik"
+      layer "$work/$name.tar" "$root"
+      push_image "$ref" /usr/local/bin/traefik "$work/$name.tar"
       ;;
   esac
 }

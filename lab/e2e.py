@@ -103,15 +103,16 @@ class Cluster:
         if workers is not None:
             spec["node_pools"]["workers"]["count"] = workers
         # The differences from a production spec: the mirrors; what needs the cloud from inside the
-        # cluster (the cloud controller manager and Cinder CSI, whose images the lab does not build yet,
-        # and the ingress controller); and the kernel: the nodes are containers sharing this machine's
+        # cluster (the cloud controller manager and Cinder CSI, whose images the lab does not build yet);
+        # the ingress controller (Traefik: the NGINX Ingress Controller's module is one the Go module
+        # proxy refuses, docs/lab.md); and the kernel: the nodes are containers sharing this machine's
         # (which also withholds CAP_SYS_RESOURCE from everything it runs, so no node could lower an
         # oom_score_adj: runc would fail every pod sandbox at -998).
         spec["kubernetes"]["shared_kernel"] = True
         spec["mirrors"] = {"binaries": f"http://{MIRROR}:8080", "images": f"http://{MIRROR}:5000",
                            "checksums": str(CACHE / "mirror/SHA256SUMS")}
         spec["addons"].update({"cloud_provider": False, "cinder_csi": False, "default_storage_class": False,
-                               "ingress": "none"})
+                               "ingress": "traefik"})
         self.spec.write_text(yaml.safe_dump(spec, sort_keys=False))
 
 
@@ -268,7 +269,7 @@ def test_etcd(cluster, masters):
 def test_addons(cluster):
     available = addons_available(cluster)
     check("add-ons: every Deployment and DaemonSet available", bool(available), str(available))
-    for name in ("coredns", "kube-flannel", "kube-proxy"):
+    for name in ("coredns", "kube-flannel", "kube-proxy", "traefik"):
         check(f"add-on {name} present", any(name in a for a in (available or [])), str(available))
     pods = json.loads(cluster.kubectl("get", "pods", "-A", "-o", "json").stdout)["items"]
     crashing = [p["metadata"]["name"] for p in pods for s in p["status"].get("containerStatuses", [])
@@ -332,6 +333,155 @@ spec:
     ip = run(LABPY + ["exec", first, "--", "hostname", "-I"]).stdout.split()[0]
     reach = cluster.node(first, "bash", "-c", f"exec 3<>/dev/tcp/{ip}/{node_port} && echo connected")
     check("a NodePort reaches its pods", "connected" in reach.stdout, reach.stderr)
+
+
+def test_ingress(cluster, serving, client):
+    """An Ingress routes a host name to a Service through the ingress controller, which serves on the
+    host network of the nodes labelled for it (no cloud load balancer in the lab)."""
+    # The backend: CoreDNS's health endpoint, an HTTP server that answers "OK" on /health.
+    manifest = f"""
+apiVersion: v1
+kind: ConfigMap
+metadata: {{name: web, namespace: default}}
+data:
+  Corefile: |
+    .:5353 {{
+        health :8080
+    }}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web, namespace: default}}
+spec:
+  replicas: 1
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+      containers:
+        - name: web
+          image: {MIRROR}:5000/coredns/coredns:v1.12.1
+          args: ["-conf", "/etc/web/Corefile"]
+          ports: [{{containerPort: 8080}}]
+          volumeMounts: [{{name: conf, mountPath: /etc/web}}]
+      volumes: [{{name: conf, configMap: {{name: web}}}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: web, namespace: default}}
+spec:
+  selector: {{app: web}}
+  ports: [{{port: 80, targetPort: 8080}}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {{name: web, namespace: default}}
+spec:
+  rules:
+    - host: web.lab.example
+      http:
+        paths:
+          - {{path: /, pathType: Prefix, backend: {{service: {{name: web, port: {{number: 80}}}}}}}}
+"""
+    cluster.kubectl("apply", "-f", "-", stdin=manifest)
+    cluster.kubectl("rollout", "status", "deployment/web", "--timeout=300s", timeout=330)
+    ingress = json.loads(cluster.kubectl("get", "ingress", "web", "-o", "json").stdout)
+    check("the Ingress gets the default IngressClass", ingress["spec"].get("ingressClassName") == "traefik",
+          str(ingress["spec"]))
+    ip = run(LABPY + ["exec", serving, "--", "hostname", "-I"]).stdout.split()[0]
+
+    def get(host):
+        out = cluster.node(client, "curl", "-s", "-m", "5", "-o", "/dev/stdout", "-w", " %{http_code}",
+                           "-H", f"Host: {host}", f"http://{ip}/health")
+        return out.stdout.strip()
+
+    try:
+        answer = wait_for("the Ingress routes", lambda: (lambda a: a if a.endswith(" 200") else None)(
+            get("web.lab.example")), 180)
+    except TimeoutError as error:
+        answer = str(error)
+    check(f"an Ingress routes web.lab.example to its Service (from {client} to {serving}:80)",
+          answer == "OK 200", answer)
+    other = get("other.lab.example")
+    check("a host name no Ingress names is not routed", other.endswith(" 404"), other)
+
+
+def pod_output(cluster, name, spec, command, timeout=180):
+    """Runs a pod of the lab's Debian-based image to its end: its phase and its logs."""
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+           "spec": {"restartPolicy": "Never", **spec,
+                    "containers": [{"name": "probe", "image": f"{MIRROR}:5000/kube-proxy:v1.34.4",
+                                    "command": command}]}}
+    cluster.kubectl("apply", "-f", "-", stdin=json.dumps(pod))
+
+    def ended():
+        phase = cluster.kubectl("get", "pod", name, "-o", "jsonpath={.status.phase}", check_rc=False).stdout.strip()
+        return phase if phase in ("Succeeded", "Failed") else None
+
+    try:
+        phase = wait_for(f"pod {name} to end", ended, timeout, interval=2)
+        return phase, cluster.kubectl("logs", name, check_rc=False).stdout
+    finally:
+        cluster.kubectl("delete", "pod", name, "--wait=false", check_rc=False)
+
+
+def test_metadata(cluster, node):
+    """The metadata service serves a node's user-data (a master's holds the cluster's keys): the host's
+    root processes may read it, pods may not, on the pod network or on the host network."""
+    url = "http://169.254.169.254/openstack/latest/user_data"
+    host = cluster.node(node, "curl", "-s", "-m", "5", "-o", "/dev/null", "-w", "%{http_code}", url)
+    check(f"metadata: root on {node}'s host reads its user-data", host.stdout.strip() == "200",
+          host.stdout + host.stderr)
+    probe = ("echo probe-ran && exec 3<>/dev/tcp/169.254.169.254/80 && "
+             "printf 'GET /openstack/latest/user_data HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3")
+    for name, spec in (("pod network", {}), ("host network", {"hostNetwork": True})):
+        spec.update({"nodeName": node, "tolerations": [{"operator": "Exists"}]})
+        pod = f"metadata-{'host' if spec.get('hostNetwork') else 'pod'}"
+        try:
+            phase, logs = pod_output(cluster, pod, spec, ["timeout", "10", "bash", "-c", probe])
+        except TimeoutError as error:
+            phase, logs = "unknown", str(error)
+        # The pod must have run (its marker printed) for its failure to reach the service to count.
+        refused = phase == "Failed" and "probe-ran" in logs and " 200 " not in logs
+        check(f"metadata: a pod on the {name} of {node} cannot reach the metadata service", refused,
+              f"{phase}: {logs[-300:]}")
+    files = cluster.node(node, "bash", "-c", "stat -L -c '%a %U %n' /var/lib/cloud/instance/user-data.txt* "
+                         "/var/lib/cloud/instance/cloud-config.txt 2>/dev/null")
+    modes = [line.split()[:2] for line in files.stdout.splitlines()]
+    check("metadata: cloud-init's copies of the user-data are root's alone",
+          bool(modes) and all(m == ["600", "root"] for m in modes), files.stdout + files.stderr)
+
+
+# The single-node run has kstack issue the kubelets' client certificates for this many minutes
+# (KSTACK_TEST_KUBELET_CERT_MINUTES), to see the kubelet rotate its own within the run.
+CERT_MINUTES = 6
+
+
+def test_rotation(cluster, node):
+    """The kubelet renews its client certificate (the controller manager approves and signs the
+    request) and keeps the API past the expiry of the one kstack issued."""
+    pki = "/var/lib/kubelet/pki"
+    first_expiry = T0 + CERT_MINUTES * 60
+    wait = first_expiry + 45 - time.time()
+    if wait > 0:
+        log(f"waiting {wait:.0f} s, until past the expiry of the client certificate kstack issued")
+        time.sleep(wait)
+    link = cluster.node(node, "readlink", f"{pki}/kubelet-client-current.pem").stdout.strip()
+    check("rotation: -current points at a certificate the kubelet wrote (dated)",
+          os.path.basename(link).startswith("kubelet-client-20"), link)
+    not_after = cluster.node(node, "python3", "-c", "import ssl, sys; print(ssl.cert_time_to_seconds("
+                             "ssl._ssl._test_decode_cert(sys.argv[1])['notAfter']))",
+                             f"{pki}/kubelet-client-current.pem").stdout.strip()
+    check("rotation: the certificate in use outlives the one kstack issued",
+          not_after.isdigit() and int(not_after) > first_expiry + 3600, not_after)
+    csrs = json.loads(cluster.kubectl("get", "csr", "-o", "json").stdout)["items"]
+    issued = [c["metadata"]["name"] for c in csrs if c["spec"].get("username") == f"system:node:{node}"
+              and c.get("status", {}).get("certificate")
+              and any(x["type"] == "Approved" for x in c["status"].get("conditions", []))]
+    check(f"rotation: the controller manager approved and signed {node}'s request", bool(issued), str(csrs)[-300:])
+    ready = nodes_ready(cluster)
+    check("rotation: every node is Ready past the first certificate's expiry",
+          bool(ready) and all(ready.values()), str(ready))
 
 
 def test_kstack_commands(cluster, expected_nodes):
@@ -413,6 +563,8 @@ def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     topology, workdir = args[0], args[1]
     cluster = Cluster(topology, workdir)
+    if topology == "single":
+        os.environ["KSTACK_TEST_KUBELET_CERT_MINUTES"] = str(CERT_MINUTES)
     # The reference HA cluster: 3 masters and 2 workers (the scale test takes the workers to 3).
     expected = {"single": 1, "non-ha": 3, "ha": 5}[topology]
     cluster.write_spec(workers=2 if topology == "ha" else None)
@@ -425,7 +577,11 @@ def main():
         test_etcd(cluster, masters)
         test_addons(cluster)
         test_networking(cluster, workers or masters)
+        test_ingress(cluster, (workers or masters)[0], masters[0])
+        test_metadata(cluster, masters[0])
         test_kstack_commands(cluster, expected)
+        if topology == "single":
+            test_rotation(cluster, masters[0])
         if topology == "ha":
             test_ha(cluster, masters)
             test_reboot(cluster, workers[0])

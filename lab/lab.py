@@ -5,7 +5,8 @@ Each server becomes a systemd-nspawn container ("node") booted from a Debian roo
 systemd and cloud-init, in a network namespace of its own at its port's fixed IP and MAC, seeded
 (NoCloud) with exactly the user-data and metadata Nova stores for it. Its Cinder data volume is a
 loop device at the /dev/disk/by-id path a virtio disk of that volume would have. The lab also plays
-what the dev cloud cannot run: the router (floating IPs as NAT, DHCP like Neutron's dnsmasq), the
+what the dev cloud cannot run: the router (floating IPs as NAT, DHCP like Neutron's dnsmasq, the
+metadata service on 169.254.169.254 as Neutron proxies it), the
 Octavia amphora (HAProxy on the VIP, configured from the Octavia API) and the operator's laptop (a
 "client" namespace on the external network). Every address lives in namespaces the lab creates;
 nothing is routed to the machine's own network.
@@ -266,6 +267,7 @@ def ensure_router(state, cloud):
                             "dns": list(subnet.dns_nameservers or []), "router_gateway": gateway_ip}
     state.save()
     ensure_dhcp(state, cloud)
+    ensure_metadata(state, cloud)
 
 
 def ensure_dhcp(state, cloud):
@@ -292,6 +294,49 @@ def ensure_dhcp(state, cloud):
     if subnet["dns"]:
         cmd.append("--dhcp-option=6," + ",".join(subnet["dns"]))
     spawn(state, "dnsmasq", cmd, STATE / "dnsmasq.log", ns=ROUTER_NS)
+
+
+METADATA_IP = "169.254.169.254"
+
+
+def ensure_metadata(state, cloud):
+    """Nova's metadata service where Neutron puts it: on 169.254.169.254 in the router's namespace,
+    answering each server, known by its fixed address, with its own user-data and metadata."""
+    table = {}
+    for server in cloud.servers:
+        port = cloud.server_port(server)
+        table[port.fixed_ips[0]["ip_address"]] = {
+            "user_data": base64.b64encode(cloud.user_data(server)).decode(),
+            "meta_data": {"uuid": server.id, "name": server.name, "hostname": server.name}}
+    path = STATE / "metadata.json"
+    path.write_text(json.dumps(table))
+    os.chmod(path, 0o600)
+    addresses = run("ip", "-n", ROUTER_NS, "-o", "addr", "show", "dev", "lo", capture=True).stdout
+    if f"{METADATA_IP}/32" not in addresses:
+        run("ip", "-n", ROUTER_NS, "addr", "add", f"{METADATA_IP}/32", "dev", "lo")
+    pid = state.data["processes"].get("metadata")
+    if pid and alive(pid):
+        return  # it rereads the table at every request
+    spawn(state, "metadata", ["/usr/bin/python3", __file__, "_metadata"], STATE / "metadata.log", ns=ROUTER_NS)
+
+
+def serve_metadata():
+    """Runs in the router's namespace: the metadata service's two paths that matter here."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            entry = json.loads((STATE / "metadata.json").read_text()).get(self.client_address[0])
+            body = None
+            if entry and self.path == "/openstack/latest/user_data":
+                body = base64.b64decode(entry["user_data"])
+            elif entry and self.path == "/openstack/latest/meta_data.json":
+                body = json.dumps(entry["meta_data"]).encode()
+            self.send_response(200 if body is not None else 404)
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+    ThreadingHTTPServer((METADATA_IP, 80), Handler).serve_forever()
 
 
 def attach(state, ns, address_cidr, bridge, gateway=None, mac=None, ifname="eth0"):
@@ -785,6 +830,9 @@ def main(argv):
     command, args = argv[0], argv[1:]
     if command == "_forward":
         forward_devcloud()
+        return 0
+    if command == "_metadata":
+        serve_metadata()
         return 0
     if command in ("up", "boot"):
         cmd_up(args[0])

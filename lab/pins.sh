@@ -11,5 +11,7 @@ case "$1" in
   coredns) echo 1.12.1 ;;
   flannel) echo 0.27.4 ;;
   flannel_cni) echo 1.8.0-flannel1 ;;
+  traefik) echo 3.6.12 ;;
+  crane) echo 0.22.1 ;; # the lab's own tool: builds and pushes the images
   *) echo "unknown component $1" >&2; exit 2 ;;
 esac
