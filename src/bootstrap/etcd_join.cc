@@ -53,6 +53,16 @@ member_api() {
   return 1
 }
 
+# Nobody answering means "forming" only once this node can reach the others: its own address is up.
+waited=0
+until ip -4 -o addr show | grep -qF " @NODE_IP@/"; do
+  if [ "$waited" -ge 120 ]; then
+    echo "kstack: this node's address @NODE_IP@ is not up after $waited s: cannot ask the etcd members" >&2
+    exit 1
+  fi
+  waited=$((waited + 2))
+  sleep 2
+done
 if ! members=$(member_api list '{}'); then
   echo "kstack: no other etcd member answers: this member forms the cluster with the others"
   exit 0
@@ -118,6 +128,7 @@ void add_etcd_join_script(const RenderContext& ctx, const model::Node& node, Nod
   }
   files.add(etcd_join_script_path(),
             substitute(kJoinScript, {{"NODE", node.name},
+                                     {"NODE_IP", node.ip},
                                      {"PEER_URL", shell_quote(fmt::format("https://{}:2380", node.ip))},
                                      {"OTHER_CLIENT_URLS", others}}),
             0755);

@@ -39,6 +39,16 @@ member_api() {
   return 1
 }
 
+# Nobody answering means "forming" only once this node can reach the others: its own address is up.
+waited=0
+until ip -4 -o addr show | grep -qF " 10.0.0.11/"; do
+  if [ "$waited" -ge 120 ]; then
+    echo "kstack: this node's address 10.0.0.11 is not up after $waited s: cannot ask the etcd members" >&2
+    exit 1
+  fi
+  waited=$((waited + 2))
+  sleep 2
+done
 if ! members=$(member_api list '{}'); then
   echo "kstack: no other etcd member answers: this member forms the cluster with the others"
   exit 0
