@@ -26,7 +26,6 @@ import base64
 import ctypes
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -569,14 +568,8 @@ def prepare_node(state, cloud, server):
     root = directory / "root"
     info = state.data["nodes"].get(server.name)
     if info and info.get("server_id") != server.id:
-        # A new server under the same name (deleted and created again): a new root disk, as Nova gives
-        # it; its volumes are the cloud's and keep their data.
-        log(f"node {server.name}: server {info['server_id']} was replaced by {server.id}: a new root disk")
-        release_node(state, server.name)
-        for sub in ("upper", "work"):
-            shutil.rmtree(directory / sub, ignore_errors=True)
-        state.data["nodes"].pop(server.name)
-        info = None
+        raise RuntimeError(f"node {server.name} belongs to server {info['server_id']}, the cloud now holds "
+                           f"{server.id}: run `lab.py remove-node {server.name}` first")
     if not info:
         for sub in ("upper", "work", "root"):
             (directory / sub).mkdir(parents=True, exist_ok=True)
@@ -813,6 +806,7 @@ def cmd_down():
     for ns in list(state.data["namespaces"]):
         remove_netns(state, ns)
     restore_sysctls(state)
+    import shutil
     shutil.rmtree(STATE / "nodes", ignore_errors=True)
     (STATE / "dhcp.leases").unlink(missing_ok=True)
     state.data = {}
