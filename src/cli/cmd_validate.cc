@@ -21,21 +21,24 @@ int run_validate(const ValidateOptions& options) {
     fmt::print(stderr, "{}\n", text.error().to_string());
     return kFailed;
   }
-  auto parsed = spec::parse(*text, options.file);
+  const std::string name = spec::spec_source_name(options.file);
+  auto parsed = spec::parse(*text, name);
   if (!parsed) {
     for (const auto& e : parsed.error()) fmt::print(stderr, "{}\n", e.to_string());
     size_t n = parsed.error().size();
-    fmt::print(stderr, "{}: invalid ({} error{})\n", options.file, n, n == 1 ? "" : "s");
+    fmt::print(stderr, "{}: invalid ({} error{})\n", name, n, n == 1 ? "" : "s");
     return kInvalid;
   }
-  fmt::print("{}: valid ({})\n", options.file, spec::summary(*parsed));
+  fmt::print("{}: valid ({})\n", name, spec::summary(*parsed));
   return kOk;
 }
 
 const RegisterCommand kValidate(20, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<ValidateOptions>();
   auto* cmd = app.add_subcommand("validate", "Check a cluster spec: every error with file:line:column, all at once");
-  cmd->add_option("-f,--file", options->file, "The cluster spec (cluster.yaml)")->required()->type_name("FILE");
+  cmd->add_option("-f,--file", options->file, "The cluster spec (cluster.yaml); - reads it from standard input")
+      ->required()
+      ->type_name("FILE");
   cmd->callback([options, &ctx] { ctx.exit_code = run_validate(*options); });
 });
 

@@ -67,6 +67,18 @@ TEST_F(ValidateCommand, InitOutputIsValidOnAMachineWithoutAnSshKey) {
   }
 }
 
+TEST_F(ValidateCommand, DashReadsTheSpecFromStandardInput) {
+  RunResult r = kstack("init --topology single --name demo | '" KSTACK_BINARY "' validate -f -");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.starts_with("<stdin>: valid (single: ")) << r.out;
+
+  write("bad.yaml", "name: demo\nnode_pools:\n  masters: {count: 2}\n");
+  r = kstack("validate -f - < bad.yaml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(r.err.starts_with("<stdin>:3:20: node_pools.masters.count: found 2")) << r.err;
+  EXPECT_TRUE(r.err.ends_with("<stdin>: invalid (1 error)\n")) << r.err;
+}
+
 TEST_F(ValidateCommand, ReferenceSummaryLine) {
   write("cluster.yaml", "name: demo\n");
   RunResult r = kstack("validate -f cluster.yaml");

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "spec/checksums.h"
 #include "spec/decode.h"
@@ -126,26 +127,33 @@ std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view
   return spec;
 }
 
+std::string spec_source_name(const std::string& path) { return path == kStandardInput ? "<stdin>" : path; }
+
 Result<std::string> read_spec_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(fmt::format("cannot read the spec: {}", std::strerror(errno)), path);
+  const std::string name = spec_source_name(path);
+  std::ifstream file;
+  if (path != kStandardInput) {
+    file.open(path, std::ios::binary);
+    if (!file) return fail(fmt::format("cannot read the spec: {}", std::strerror(errno)), name);
+  }
+  std::istream& in = path == kStandardInput ? std::cin : file;
   std::string text;
   char buffer[8192];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     text.append(buffer, static_cast<size_t>(in.gcount()));
     if (text.size() > kMaxSpecBytes) {
-      return fail(fmt::format("the spec is larger than {} bytes", kMaxSpecBytes), path,
+      return fail(fmt::format("the spec is larger than {} bytes", kMaxSpecBytes), name,
                   "a cluster.yaml is a few kilobytes; is this the right file?");
     }
   }
-  if (in.bad()) return fail(fmt::format("cannot read the spec: {}", std::strerror(errno)), path);
+  if (in.bad()) return fail(fmt::format("cannot read the spec: {}", std::strerror(errno)), name);
   return text;
 }
 
 std::expected<ClusterSpec, Errors> load_file(const std::string& path) {
   auto text = read_spec_text(path);
   if (!text) return std::unexpected(Errors{text.error()});
-  return parse(*text, path);
+  return parse(*text, spec_source_name(path));
 }
 
 }  // namespace kstack::spec

@@ -17,8 +17,14 @@ using Errors = std::vector<kstack::Error>;
 /// "file:line:column" of each error. Every default is filled in; all errors are reported at once.
 std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view filename);
 
-/// The text of a spec file (at most 1 MiB); an error when it cannot be read. Lets a caller tell
-/// "cannot read" from "invalid".
+/// The path that names standard input instead of a file.
+inline constexpr std::string_view kStandardInput = "-";
+
+/// How errors name the spec at `path`: the path itself, or "<stdin>" for kStandardInput.
+std::string spec_source_name(const std::string& path);
+
+/// The text of a spec file, or of standard input for kStandardInput (at most 1 MiB); an error when it
+/// cannot be read. Lets a caller tell "cannot read" from "invalid".
 Result<std::string> read_spec_text(const std::string& path);
 
 /// Reads `path` and parses it like parse(). A file that cannot be read is one error whose `where` is the path.
