@@ -11,7 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-format libclang-rt-dev afl++
   etcd-server etcd-client iproute2 shellcheck cloud-init zlib1g-dev gzip zsh curl
-  python3
+  python3 lintian debootstrap
 )
 
 missing=()

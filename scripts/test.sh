@@ -2,7 +2,8 @@
 # Runs every kstack test: installs what they need, builds kstack twice (plain,
 # and with AddressSanitizer + UndefinedBehaviorSanitizer), runs the unit tests
 # on both and the system tests (real openssl, etcd, kubectl, cloud-init,
-# ShellCheck, TypeScript) on the plain build, checks the formatting, fuzzes
+# ShellCheck, TypeScript) on the plain build, builds the Debian package and
+# installs it on a clean Debian 12 root, checks the formatting, fuzzes
 # the spec parser for a bounded time, runs the integration tests against
 # the dev cloud, which starts in the background while the sanitizer build
 # compiles and is stopped again whatever happened, and then boots a
@@ -29,6 +30,9 @@ ctest --test-dir build -L unit --output-on-failure -j "$jobs"
 
 step "system tests (real tools)"
 ctest --test-dir build -L system --output-on-failure
+
+step "the Debian package: lintian, then installed and used on a clean Debian 12"
+packaging/check-package.sh build
 
 # The dev cloud starts while the sanitizer build compiles (it waits on its services more than it
 # computes). CI starts from nothing: a state directory of its own, so nothing a previous run left
