@@ -18,8 +18,8 @@
 #include <sstream>
 #include <string_view>
 
-#include "reconcile/counting_cloud.h"
 #include "reconcile/session.h"
+#include "reconcile/testing/counting_cloud.h"
 
 namespace fs = std::filesystem;
 using namespace kstack::reconcile;

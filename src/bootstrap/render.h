@@ -10,18 +10,20 @@
 namespace kstack::bootstrap {
 
 /// Renders one node: every file it receives and its user-data, packed to fit Nova's limit.
-Result<RenderedNode> render_node(const RenderContext& ctx, const model::Node& node);
+[[nodiscard]] Result<RenderedNode> render_node(const RenderContext& ctx, const model::Node& node);
 
 /// Renders every node of the model, in the model's order. The reconciler calls this at apply time
 /// with the real volume ids, floating IP and cloud credentials; `kstack render` with placeholders.
 /// The same inputs always give the same bytes.
-Result<std::vector<RenderedNode>> render_cluster(const spec::ClusterSpec& spec, const model::ClusterModel& model,
-                                                 const pki::ClusterPki& pki, const BootstrapSecrets& secrets,
-                                                 const RenderOptions& options);
+[[nodiscard]] Result<std::vector<RenderedNode>> render_cluster(const spec::ClusterSpec& spec,
+                                                               const model::ClusterModel& model,
+                                                               const pki::ClusterPki& pki,
+                                                               const BootstrapSecrets& secrets,
+                                                               const RenderOptions& options);
 
 /// Writes the reviewable tree: `<dir>/<node>/user-data` (the exact bytes Nova receives),
 /// `<dir>/<node>/cloud-config.yaml` (before compression) and `<dir>/<node>/files/<path>` for every
 /// file, secrets with mode 0600. Files of an earlier render that are no longer produced are removed.
-Result<void> write_tree(const std::vector<RenderedNode>& nodes, const std::filesystem::path& dir);
+[[nodiscard]] Result<void> write_tree(const std::vector<RenderedNode>& nodes, const std::filesystem::path& dir);
 
 }  // namespace kstack::bootstrap

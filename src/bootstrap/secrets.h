@@ -11,7 +11,7 @@ inline constexpr std::string_view kEncryptionKeyFile = "secrets/encryption-key";
 
 /// Loads the bootstrap secrets from the state directory, generating what is missing. A key once
 /// written is never replaced: the API servers could no longer read the Secrets it encrypted.
-Result<BootstrapSecrets> ensure_secrets(state::StateDir& state);
+[[nodiscard]] Result<BootstrapSecrets> ensure_secrets(state::StateDir& state);
 
 /// The PKI inputs of a cluster: every name and address the certificates must carry, from the model.
 pki::PkiInputs pki_inputs(const spec::ClusterSpec& spec, const model::ClusterModel& model,

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <utility>
 
+#include "util/text.h"  // shell_quote, yaml_quote, base64: used beside these by every renderer
+
 namespace kstack::bootstrap {
 
 /// Replaces every `@KEY@` of a template with its value. Templates use @…@ so that the braces of
@@ -14,14 +16,5 @@ std::string substitute(std::string_view tmpl,
 
 /// Indents every non-empty line of `text` by `spaces`.
 std::string indent(std::string_view text, int spaces);
-
-/// A single-quoted shell word: safe for any value.
-std::string shell_quote(std::string_view value);
-
-/// A double-quoted YAML/JSON string.
-std::string yaml_quote(std::string_view value);
-
-/// Standard base64 without line breaks.
-std::string base64(std::string_view data);
 
 }  // namespace kstack::bootstrap

@@ -14,23 +14,5 @@ TEST(Text, SubstituteReplacesEveryKnownPlaceholderAndKeepsOtherAts) {
 
 TEST(Text, IndentSkipsEmptyLines) { EXPECT_EQ(indent("a\n\nb\n", 2), "  a\n\n  b\n"); }
 
-TEST(Text, ShellQuoteSurvivesSingleQuotes) {
-  EXPECT_EQ(shell_quote("plain"), "'plain'");
-  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
-}
-
-TEST(Text, YamlQuoteEscapes) { EXPECT_EQ(yaml_quote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\""); }
-
-TEST(Text, Base64MatchesRfc4648Vectors) {
-  EXPECT_EQ(base64(""), "");
-  EXPECT_EQ(base64("f"), "Zg==");
-  EXPECT_EQ(base64("fo"), "Zm8=");
-  EXPECT_EQ(base64("foo"), "Zm9v");
-  EXPECT_EQ(base64("foob"), "Zm9vYg==");
-  EXPECT_EQ(base64("fooba"), "Zm9vYmE=");
-  EXPECT_EQ(base64("foobar"), "Zm9vYmFy");
-  EXPECT_EQ(base64(std::string("\xff\x00\x10", 3)), "/wAQ");
-}
-
 }  // namespace
 }  // namespace kstack::bootstrap

@@ -25,10 +25,10 @@ std::string cloud_config(const CloudConfigInputs& inputs, const std::vector<Node
 constexpr size_t base64_size(size_t n) { return (n + 2) / 3 * 4; }
 
 /// A gzip stream of `data` (no file name, mtime 0: the same input always gives the same bytes).
-Result<std::string> gzip(std::string_view data);
+[[nodiscard]] Result<std::string> gzip(std::string_view data);
 
 /// Fills `node.user_data` from `node.cloud_config`: as is when its base64 fits Nova's limit,
 /// gzip-compressed otherwise; an error naming the node and the size when even that does not fit.
-Result<void> pack_user_data(RenderedNode& node, size_t limit = kNovaUserDataLimit);
+[[nodiscard]] Result<void> pack_user_data(RenderedNode& node, size_t limit = kNovaUserDataLimit);
 
 }  // namespace kstack::bootstrap

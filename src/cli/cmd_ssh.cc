@@ -11,6 +11,7 @@
 
 #include "cli/cluster_access.h"
 #include "cli/command.h"
+#include "util/text.h"
 
 namespace kstack::cli {
 namespace {
@@ -31,9 +32,7 @@ std::string shell_quoted(const std::string& word) {
           std::string::npos) {
     return word;
   }
-  std::string out = "'";
-  for (char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
+  return shell_quote(word);
 }
 
 // The private key that belongs to the spec's public key file ("~/.ssh/id_ed25519.pub" → "~/.ssh/id_ed25519").

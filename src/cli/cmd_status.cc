@@ -9,9 +9,9 @@
 #include "cli/status_report.h"
 #include "kube/local_network.h"
 #include "kube/node_status.h"
-#include "model/ipv4.h"
 #include "reconcile/plan.h"
 #include "reconcile/session.h"
+#include "util/ipv4.h"
 
 namespace kstack::cli {
 namespace {
@@ -35,7 +35,7 @@ NodesReport ask_nodes(reconcile::Session& s, const reconcile::ObservedState& obs
     return report;
   }
   // A documentation address is routed nowhere, except on a test network this machine is attached to.
-  if (model::is_documentation_address(endpoints.api_address) && !kube::on_attached_network(endpoints.api_address)) {
+  if (is_documentation_address(endpoints.api_address) && !kube::on_attached_network(endpoints.api_address)) {
     report.note = fmt::format(
         "Kubernetes: not asked: {} is a documentation address (RFC 5737) that no network routes, as a test "
         "cloud's floating IPs are",

@@ -3,15 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "util/text.h"
+
 namespace kstack::cli {
 namespace {
-
-// 'text' for a shell, whatever the text holds.
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // "name:description" for zsh's _describe: a colon in the name is escaped.
 std::string described(const std::string& name, const std::string& description) {
@@ -51,17 +46,19 @@ std::string data_functions(const std::vector<CompletedCommand>& model, bool desc
       for (const auto& name : opt.names) opt_words.push_back(describe ? described(name, opt.description) : name);
       if (opt.value == ValueKind::none) continue;
       std::vector<std::string> patterns;
-      for (const auto& name : opt.names) patterns.push_back(quoted(cmd.path + "/" + name));
-      values +=
-          fmt::format("    {}) echo {} ;;\n", fmt::join(patterns, "|"), quoted(value_word(opt.value, opt.choices)));
+      for (const auto& name : opt.names) patterns.push_back(shell_quote(cmd.path + "/" + name));
+      values += fmt::format("    {}) echo {} ;;\n", fmt::join(patterns, "|"),
+                            shell_quote(value_word(opt.value, opt.choices)));
     }
     const char* sep = describe ? "\n" : " ";
     if (!sub_words.empty())
-      subs +=
-          fmt::format("    {}) echo {} ;;\n", quoted(cmd.path), quoted(fmt::format("{}", fmt::join(sub_words, sep))));
-    opts += fmt::format("    {}) echo {} ;;\n", quoted(cmd.path), quoted(fmt::format("{}", fmt::join(opt_words, sep))));
+      subs += fmt::format("    {}) echo {} ;;\n", shell_quote(cmd.path),
+                          shell_quote(fmt::format("{}", fmt::join(sub_words, sep))));
+    opts += fmt::format("    {}) echo {} ;;\n", shell_quote(cmd.path),
+                        shell_quote(fmt::format("{}", fmt::join(opt_words, sep))));
     if (cmd.positional != ValueKind::none) {
-      positionals += fmt::format("    {}) echo {} ;;\n", quoted(cmd.path), quoted(value_word(cmd.positional, {})));
+      positionals +=
+          fmt::format("    {}) echo {} ;;\n", shell_quote(cmd.path), shell_quote(value_word(cmd.positional, {})));
     }
   }
   return fmt::format(

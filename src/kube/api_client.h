@@ -20,7 +20,7 @@ struct ApiCredentials {
 /// GETs `path` ("/api/v1/nodes") from the API server over mutual TLS, verifying its certificate against
 /// the cluster CA (never the system's). The body of a 200; any other status, a TLS failure or no answer
 /// within `timeout` is an error naming the server.
-Result<std::string> api_get(const ApiCredentials& credentials, std::string_view path,
-                            std::chrono::milliseconds timeout = std::chrono::seconds(5));
+[[nodiscard]] Result<std::string> api_get(const ApiCredentials& credentials, std::string_view path,
+                                          std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace kstack::kube

@@ -19,6 +19,6 @@ struct NodeStatus {
 
 /// Reads a NodeList (GET /api/v1/nodes) into one NodeStatus per node, in the list's order. A node without
 /// a Ready condition (its kubelet never reported) is "Unknown".
-Result<std::vector<NodeStatus>> parse_node_list(std::string_view json);
+[[nodiscard]] Result<std::vector<NodeStatus>> parse_node_list(std::string_view json);
 
 }  // namespace kstack::kube

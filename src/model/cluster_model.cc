@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "model/ipv4.h"
+#include "util/ipv4.h"
 
 namespace kstack::model {
 
@@ -73,13 +73,13 @@ const Node* ClusterModel::find(std::string_view name) const {
 }
 
 Result<ClusterModel> build_model(const spec::ClusterSpec& spec) {
-  auto subnet = parse_cidr(spec.network.cidr);
+  auto subnet = parse_network(spec.network.cidr);
   if (!subnet) return fail(subnet.error().what, "network.cidr");
   if (subnet->prefix > kLargestPrefix) {
     return fail(fmt::format("the cluster subnet {} is smaller than a /{}", spec.network.cidr, kLargestPrefix),
                 "network.cidr", "use a /24 or a larger network");
   }
-  auto services = parse_cidr(spec.kubernetes.service_cidr);
+  auto services = parse_network(spec.kubernetes.service_cidr);
   if (!services) return fail(services.error().what, "kubernetes.service_cidr");
   if (services->size() < 16) return fail("the service CIDR has fewer than 16 addresses", "kubernetes.service_cidr");
 
@@ -100,15 +100,15 @@ Result<ClusterModel> build_model(const spec::ClusterSpec& spec) {
                 "workers.count", "use a larger network.cidr (a /16 holds 32668 workers)");
   }
 
-  auto at = [&](uint32_t offset) { return format_ipv4(subnet->base + offset); };
+  auto at = [&](uint32_t offset) { return Ipv4{subnet->address.value + offset}.to_string(); };
   ClusterModel model;
   model.cluster = spec.name;
   model.subnet_cidr = spec.network.cidr;
   model.gateway_ip = at(kGatewayOffset);
   model.dynamic_pool_start = at(half);
   model.dynamic_pool_end = at(static_cast<uint32_t>(subnet->size() - 2));
-  model.kubernetes_service_ip = format_ipv4(services->base + 1);
-  model.cluster_dns_ip = format_ipv4(services->base + 10);
+  model.kubernetes_service_ip = Ipv4{services->address.value + 1}.to_string();
+  model.cluster_dns_ip = Ipv4{services->address.value + 10}.to_string();
 
   auto add = [&](Role role, int index, uint32_t offset, const spec::NodePool& pool) {
     std::string name = role == Role::bastion ? fmt::format("{}-bastion", spec.name)

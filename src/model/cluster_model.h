@@ -49,6 +49,6 @@ struct ClusterModel {
 
 /// Derives the model from a validated spec; a pure function of it. Fails when the subnet is too small
 /// for the node counts or a CIDR cannot be parsed.
-Result<ClusterModel> build_model(const spec::ClusterSpec& spec);
+[[nodiscard]] Result<ClusterModel> build_model(const spec::ClusterSpec& spec);
 
 }  // namespace kstack::model

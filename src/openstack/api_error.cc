@@ -130,6 +130,18 @@ std::string raw_service_message(std::string_view body) {
 
 }  // namespace
 
+std::string service_error_type(std::string_view body) {
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return {};
+  if (auto it = j.find("NeutronError"); it != j.end() && it->is_object()) return string_at(*it, "type");
+  // Nova and Cinder: {"conflictingRequest": {"message": "...", "code": 409}}
+  // (Keystone's {"error": {...}} names no type.)
+  if (j.size() == 1 && j.begin().key() != "error" && j.begin()->is_object() && j.begin()->contains("code")) {
+    return j.begin().key();
+  }
+  return {};
+}
+
 Error api_error(const CallInfo& call, const HttpResponse& response) {
   Error e;
   const std::string message = service_message(response.body);
@@ -139,6 +151,7 @@ Error api_error(const CallInfo& call, const HttpResponse& response) {
   e.service = call.service;
   e.http_status = response.status;
   e.request_id = response.request_id();
+  e.type = service_error_type(response.body);
   e.hint = hint_for(response.status, message, call);
   return e;
 }

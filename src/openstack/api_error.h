@@ -22,8 +22,12 @@ struct CallInfo {
 std::string service_message(std::string_view body);
 
 /// The error for a response with an HTTP error status: what, where, status, request id, the service's
-/// message and a hint for the user.
+/// message and its type for the error, and a hint for the user.
 Error api_error(const CallInfo& call, const HttpResponse& response);
+
+/// The service's name for the error in `body`: Neutron's NeutronError.type ("IpAddressAlreadyAllocated"),
+/// or the one key Nova and Cinder wrap their error in ("conflictingRequest"); empty when it gives none.
+std::string service_error_type(std::string_view body);
 
 /// The error for a call that got no response at all (connection refused, timeout, ...).
 Error transport_error(const CallInfo& call, Error cause);

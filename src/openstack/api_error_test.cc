@@ -24,6 +24,16 @@ TEST(ServiceMessage, ReadsEachServicesRecordedErrorShape) {
             "No image found with ID 00000000-0000-0000-0000-000000000000");
 }
 
+TEST(ServiceErrorType, ReadsNeutronsTypeAndNovasKeyOnly) {
+  EXPECT_EQ(service_error_type(fixture("network/error_409_ip_allocated.json")), "IpAddressAlreadyAllocated");
+  EXPECT_EQ(service_error_type(fixture("network/error_409_rule_exists.json")), "SecurityGroupRuleExists");
+  EXPECT_EQ(service_error_type(fixture("compute/error_404.json")), "itemNotFound");
+  EXPECT_EQ(service_error_type(fixture("identity/error_401.json")), "");
+  // Octavia's provider wraps Neutron's conflict in a 500 that names no type: kstack asks what holds the address.
+  EXPECT_EQ(service_error_type(fixture("loadbalancer/error_500_vip_allocated.json")), "");
+  EXPECT_EQ(service_error_type("not json"), "");
+}
+
 TEST(ServiceMessage, ReadsPlacementAndPlainTextShapes) {
   EXPECT_EQ(service_message(R"({"errors": [{"status": 409, "title": "Conflict", "detail": "in use"}]})"), "in use");
   EXPECT_EQ(service_message("404 Not Found\n\nThe resource could not be found.\n\n   "),

@@ -41,16 +41,16 @@ std::string identity_v3_url(const std::string& auth_url);
 std::string token_request_body(const CloudConfig& cloud);
 
 /// Reads a token out of Keystone's answer to POST /v3/auth/tokens.
-Result<Token> parse_token_response(const HttpResponse& response);
+[[nodiscard]] Result<Token> parse_token_response(const HttpResponse& response);
 
 /// Parses "2026-11-26T17:04:05.000000Z" (Keystone's expires_at).
-Result<std::chrono::system_clock::time_point> parse_iso8601(const std::string& text);
+[[nodiscard]] Result<std::chrono::system_clock::time_point> parse_iso8601(const std::string& text);
 
 /// Authenticates against Keystone v3 and returns the scoped token with its catalog.
-Result<Token> issue_token(Transport& transport, const CloudConfig& cloud);
+[[nodiscard]] Result<Token> issue_token(Transport& transport, const CloudConfig& cloud);
 
 /// The URL of a service type in the catalog, for the interface and (when not empty) the region.
-Result<std::string> catalog_url(const std::vector<CatalogService>& catalog, const std::string& type,
-                                const std::string& interface, const std::string& region);
+[[nodiscard]] Result<std::string> catalog_url(const std::vector<CatalogService>& catalog, const std::string& type,
+                                              const std::string& interface, const std::string& region);
 
 }  // namespace kstack::openstack

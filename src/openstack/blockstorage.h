@@ -58,13 +58,13 @@ struct Limits {
   int max_snapshots = 0, used_snapshots = 0;
 };
 
-Result<Volume> create_volume(Client& client, const VolumeCreate& request);
-Result<std::vector<Volume>> list_volumes(Client& client, const VolumeFilter& filter = {});
-Result<Volume> get_volume(Client& client, const std::string& id);
-Result<void> delete_volume(Client& client, const std::string& id);
-Result<std::vector<VolumeType>> list_volume_types(Client& client);
-Result<Limits> limits(Client& client);
+[[nodiscard]] Result<Volume> create_volume(Client& client, const VolumeCreate& request);
+[[nodiscard]] Result<std::vector<Volume>> list_volumes(Client& client, const VolumeFilter& filter = {});
+[[nodiscard]] Result<Volume> get_volume(Client& client, const std::string& id);
+[[nodiscard]] Result<void> delete_volume(Client& client, const std::string& id);
+[[nodiscard]] Result<std::vector<VolumeType>> list_volume_types(Client& client);
+[[nodiscard]] Result<Limits> limits(Client& client);
 /// The project's quotas with use, by resource (volumes, gigabytes, snapshots, per-type entries ...).
-Result<std::map<std::string, QuotaUsage>> quota_usage(Client& client, const std::string& project_id);
+[[nodiscard]] Result<std::map<std::string, QuotaUsage>> quota_usage(Client& client, const std::string& project_id);
 
 }  // namespace kstack::openstack::blockstorage

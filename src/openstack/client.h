@@ -52,24 +52,24 @@ struct RequestCounts {
 class Client {
  public:
   /// Authenticates and returns a ready client.
-  static Result<std::unique_ptr<Client>> connect(const CloudConfig& cloud, TransportOptions options = {});
+  [[nodiscard]] static Result<std::unique_ptr<Client>> connect(const CloudConfig& cloud, TransportOptions options = {});
 
   /// Sends the call; the parsed JSON body ({} when empty) on 2xx, a complete Error otherwise. A 401, or a
   /// token within five minutes of expiry, leads to one re-authentication and one retry.
-  Result<nlohmann::json> call(const std::string& service_type, const ApiCall& call);
+  [[nodiscard]] Result<nlohmann::json> call(const std::string& service_type, const ApiCall& call);
 
   /// GETs a collection and follows its next links (`<key>_links`, or Glance's `next`) to the end.
-  Result<std::vector<nlohmann::json>> list(const std::string& service_type, const CallInfo& info,
-                                           const std::string& path, const std::string& key);
+  [[nodiscard]] Result<std::vector<nlohmann::json>> list(const std::string& service_type, const CallInfo& info,
+                                                         const std::string& path, const std::string& key);
 
   /// The service's versioned endpoint and newest version, from its version document: read once per process
   /// (threads that ask while it is in flight wait for that one answer), then cached; an error when the
   /// service is older than kstack needs.
-  Result<ServiceEndpoint> endpoint(const std::string& service_type);
+  [[nodiscard]] Result<ServiceEndpoint> endpoint(const std::string& service_type);
 
   /// Where calls to the service go. No request when the catalog names the version, or when the service
   /// has one API whose path is fixed (network /v2.0, image /v2, load-balancer /v2); else endpoint()'s.
-  Result<std::string> base_url(const std::string& service_type);
+  [[nodiscard]] Result<std::string> base_url(const std::string& service_type);
 
   const CloudConfig& cloud() const { return cloud_; }
   std::string project_id() const;
@@ -84,13 +84,14 @@ class Client {
 
  private:
   Client(CloudConfig cloud, TransportOptions options);
-  Result<std::string> current_token();
-  Result<void> reauthenticate(const std::string& stale_token);
-  Result<ServiceEndpoint> discover(const std::string& service_type, const std::string& catalog_url);
-  Result<ServiceEndpoint> discover_and_check(const std::string& service_type, const std::string& catalog_url);
-  Result<std::string> catalog_endpoint(const std::string& service_type) const;
-  Result<HttpResponse> send(const std::string& service_type, const ApiCall& call, const std::string& base,
-                            const std::string& token);
+  [[nodiscard]] Result<std::string> current_token();
+  [[nodiscard]] Result<void> reauthenticate(const std::string& stale_token);
+  [[nodiscard]] Result<ServiceEndpoint> discover(const std::string& service_type, const std::string& catalog_url);
+  [[nodiscard]] Result<ServiceEndpoint> discover_and_check(const std::string& service_type,
+                                                           const std::string& catalog_url);
+  [[nodiscard]] Result<std::string> catalog_endpoint(const std::string& service_type) const;
+  [[nodiscard]] Result<HttpResponse> send(const std::string& service_type, const ApiCall& call, const std::string& base,
+                                          const std::string& token);
 
   CloudConfig cloud_;
   std::unique_ptr<Transport> transport_;

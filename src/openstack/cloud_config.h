@@ -42,16 +42,16 @@ std::vector<std::string> clouds_yaml_candidates(const Getenv& env);
 std::vector<std::string> secure_yaml_candidates(const Getenv& env);
 
 /// Loads the named cloud from the first clouds.yaml found, with the same entry of secure.yaml merged in.
-Result<CloudConfig> load_cloud(const std::string& name, const Getenv& env = process_env());
+[[nodiscard]] Result<CloudConfig> load_cloud(const std::string& name, const Getenv& env = process_env());
 
 /// Loads the cloud from YAML text (for tests and for load_cloud); secure_yaml may be empty.
-Result<CloudConfig> parse_cloud(const std::string& name, const std::string& clouds_yaml, const std::string& secure_yaml,
-                                const std::string& source);
+[[nodiscard]] Result<CloudConfig> parse_cloud(const std::string& name, const std::string& clouds_yaml,
+                                              const std::string& secure_yaml, const std::string& source);
 
 /// Builds the cloud from the OS_* variables of an OpenRC v3 file.
-Result<CloudConfig> cloud_from_env(const Getenv& env = process_env());
+[[nodiscard]] Result<CloudConfig> cloud_from_env(const Getenv& env = process_env());
 
 /// The cloud to use: `requested` (the spec's cloud or --os-cloud) if given, else $OS_CLOUD, else OS_*.
-Result<CloudConfig> resolve_cloud(const std::string& requested, const Getenv& env = process_env());
+[[nodiscard]] Result<CloudConfig> resolve_cloud(const std::string& requested, const Getenv& env = process_env());
 
 }  // namespace kstack::openstack

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "openstack/json_util.h"
+#include "util/text.h"
 
 namespace kstack::openstack::compute {
 
@@ -14,12 +15,6 @@ constexpr const char* kService = "compute";
 
 CallInfo info(std::string operation, std::string resource = {}) {
   return {kService, std::move(operation), std::move(resource)};
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
 }
 
 Flavor parse_flavor(const json& j) {

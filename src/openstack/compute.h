@@ -98,26 +98,27 @@ struct AbsoluteLimits {
   int max_server_group_members = 0;
 };
 
-Result<std::vector<Flavor>> list_flavors(Client& client);
+[[nodiscard]] Result<std::vector<Flavor>> list_flavors(Client& client);
 
-Result<std::vector<Keypair>> list_keypairs(Client& client);
-Result<Keypair> get_keypair(Client& client, const std::string& name);
+[[nodiscard]] Result<std::vector<Keypair>> list_keypairs(Client& client);
+[[nodiscard]] Result<Keypair> get_keypair(Client& client, const std::string& name);
 /// Imports a public key under a name.
-Result<Keypair> import_keypair(Client& client, const std::string& name, const std::string& public_key);
-Result<void> delete_keypair(Client& client, const std::string& name);
+[[nodiscard]] Result<Keypair> import_keypair(Client& client, const std::string& name, const std::string& public_key);
+[[nodiscard]] Result<void> delete_keypair(Client& client, const std::string& name);
 
-Result<ServerGroup> create_server_group(Client& client, const std::string& name, const std::string& policy);
-Result<std::vector<ServerGroup>> list_server_groups(Client& client);
-Result<void> delete_server_group(Client& client, const std::string& id);
+[[nodiscard]] Result<ServerGroup> create_server_group(Client& client, const std::string& name,
+                                                      const std::string& policy);
+[[nodiscard]] Result<std::vector<ServerGroup>> list_server_groups(Client& client);
+[[nodiscard]] Result<void> delete_server_group(Client& client, const std::string& id);
 
-Result<Server> create_server(Client& client, const ServerCreate& request);
-Result<std::vector<Server>> list_servers(Client& client, const ServerFilter& filter = {});
-Result<Server> get_server(Client& client, const std::string& id);
-Result<void> delete_server(Client& client, const std::string& id);
+[[nodiscard]] Result<Server> create_server(Client& client, const ServerCreate& request);
+[[nodiscard]] Result<std::vector<Server>> list_servers(Client& client, const ServerFilter& filter = {});
+[[nodiscard]] Result<Server> get_server(Client& client, const std::string& id);
+[[nodiscard]] Result<void> delete_server(Client& client, const std::string& id);
 /// The last `lines` lines of the server's console log (0: all of it).
-Result<std::string> console_output(Client& client, const std::string& id, int lines = 0);
+[[nodiscard]] Result<std::string> console_output(Client& client, const std::string& id, int lines = 0);
 
-Result<AbsoluteLimits> limits(Client& client);
+[[nodiscard]] Result<AbsoluteLimits> limits(Client& client);
 
 /// The JSON body of POST /servers (exposed for tests).
 nlohmann::json server_create_body(const ServerCreate& request);

@@ -159,13 +159,5 @@ TEST(Compute, ReadsAbsoluteLimits) {
   EXPECT_EQ(l->max_server_group_members, 200);
 }
 
-TEST(Compute, Base64) {
-  EXPECT_EQ(base64(""), "");
-  EXPECT_EQ(base64("f"), "Zg==");
-  EXPECT_EQ(base64("fo"), "Zm8=");
-  EXPECT_EQ(base64("foo"), "Zm9v");
-  EXPECT_EQ(base64("foobar"), "Zm9vYmFy");
-}
-
 }  // namespace
 }  // namespace kstack::openstack::compute

@@ -8,9 +8,12 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <charconv>
 #include <ctime>
+#include <limits>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include "openstack/redact.h"
 
@@ -164,25 +167,37 @@ class EasyPool {
   EasyPool(const EasyPool&) = delete;
   EasyPool& operator=(const EasyPool&) = delete;
 
-  /// Handle returns an easy handle to the pool when it goes out of scope.
-  struct Handle {
-    EasyPool* pool;
-    CURL* curl;
-    ~Handle() { pool->give_back(curl); }
+  /// Handle lends one easy handle of the pool; it goes back when the Handle goes. Move-only.
+  class Handle {
+   public:
+    Handle(EasyPool& pool, CURL* curl) : pool_(&pool), curl_(curl) {}
+    ~Handle() {
+      if (curl_) pool_->give_back(curl_);
+    }
+    Handle(Handle&& other) noexcept : pool_(other.pool_), curl_(std::exchange(other.curl_, nullptr)) {}
+    Handle& operator=(Handle&&) = delete;
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+    CURL* get() const { return curl_; }
+
+   private:
+    EasyPool* pool_;
+    CURL* curl_;
   };
 
-  Handle take() {
+  [[nodiscard]] Result<Handle> take() {
     std::lock_guard lock(mu_);
     if (!idle_.empty()) {
       CURL* h = idle_.back();
       idle_.pop_back();
       curl_easy_reset(h);
       curl_easy_setopt(h, CURLOPT_SHARE, share_);
-      return {this, h};
+      return Handle(*this, h);
     }
     CURL* h = curl_easy_init();
+    if (h == nullptr) return fail("libcurl could not make a connection handle (out of memory?)");
     curl_easy_setopt(h, CURLOPT_SHARE, share_);
-    return {this, h};
+    return Handle(*this, h);
   }
 
   std::atomic<long> connections{0};
@@ -222,8 +237,12 @@ long Transport::requests_sent() const { return pool_->requests.load(); }
 
 Result<HttpResponse> Transport::send_once(const HttpRequest& request, bool& delivered_maybe, int& curl_code) {
   auto handle = pool_->take();
+  if (!handle) {
+    delivered_maybe = false;
+    return std::unexpected(handle.error());
+  }
   ++pool_->requests;
-  CURL* h = handle.curl;
+  CURL* h = handle->get();
   HttpResponse response;
   CurlSlist headers;
   for (const auto& [name, value] : request.headers) headers.add(name + ": " + value);
@@ -303,9 +322,10 @@ Result<HttpResponse> Transport::send(const HttpRequest& request) {
   for (int attempt = 1;; ++attempt) {
     bool delivered_maybe = true;
     int curl_code = 0;
-    limit_->acquire();
-    auto result = send_once(request, delivered_maybe, curl_code);
-    limit_->release();
+    auto result = [&] {
+      InFlightLimit::Slot slot(*limit_);
+      return send_once(request, delivered_maybe, curl_code);
+    }();
     const bool last = attempt >= options_.max_attempts || request.retry == RetryRule::never;
     std::string retry_after;
     bool retry = false;
@@ -329,7 +349,11 @@ Result<HttpResponse> Transport::send(const HttpRequest& request) {
 long long parse_retry_after_ms(const std::string& value) {
   if (value.empty()) return -1;
   if (std::all_of(value.begin(), value.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    return std::stoll(value) * 1000;
+    long long seconds = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+    if (ec != std::errc{} || end != value.data() + value.size()) return std::numeric_limits<long long>::max();
+    return seconds > std::numeric_limits<long long>::max() / 1000 ? std::numeric_limits<long long>::max()
+                                                                  : seconds * 1000;  // capped by backoff_max
   }
   const time_t when = curl_getdate(value.c_str(), nullptr);
   if (when < 0) return -1;

@@ -62,6 +62,19 @@ struct TransportOptions {
 class InFlightLimit {
  public:
   explicit InFlightLimit(int max) : max_(max) {}
+
+  /// Slot holds one of the limit's places for as long as it lives.
+  class Slot {
+   public:
+    explicit Slot(InFlightLimit& limit) : limit_(limit) { limit_.acquire(); }
+    ~Slot() { limit_.release(); }
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+
+   private:
+    InFlightLimit& limit_;
+  };
+
   void acquire();
   void release();
   void set_max(int max);
@@ -93,7 +106,7 @@ class Transport {
 
   /// Sends the request, retrying as its RetryRule allows. An HTTP error status is a response, not an
   /// error; the error side is for requests that got no usable response at all.
-  Result<HttpResponse> send(const HttpRequest& request);
+  [[nodiscard]] Result<HttpResponse> send(const HttpRequest& request);
 
   const TransportOptions& options() const { return options_; }
   /// How many TCP connections libcurl opened so far (to prove reuse).
@@ -102,7 +115,7 @@ class Transport {
   long requests_sent() const;
 
  private:
-  Result<HttpResponse> send_once(const HttpRequest& request, bool& delivered_maybe, int& curl_code);
+  [[nodiscard]] Result<HttpResponse> send_once(const HttpRequest& request, bool& delivered_maybe, int& curl_code);
 
   TransportOptions options_;
   std::shared_ptr<InFlightLimit> limit_;

@@ -216,6 +216,9 @@ TEST(RetryDelay, HonoursRetryAfterSecondsUpToTheCap) {
   o.backoff_max = 30'000ms;
   EXPECT_EQ(retry_delay(o, 1, "7"), 7000ms);
   EXPECT_EQ(retry_delay(o, 1, "3600"), 30'000ms);
+  // A value no integer holds is the longest wait, still capped; it does not throw.
+  EXPECT_EQ(retry_delay(o, 1, "99999999999999999999999"), 30'000ms);
+  EXPECT_EQ(retry_delay(o, 1, "9223372036854775807"), 30'000ms);
 }
 
 TEST(RetryDelay, ReadsAnHttpDate) {

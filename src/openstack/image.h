@@ -21,8 +21,8 @@ struct Image {
 };
 
 /// Every image the project sees with exactly that name (Glance allows duplicates), all pages.
-Result<std::vector<Image>> find_by_name(Client& client, const std::string& name);
+[[nodiscard]] Result<std::vector<Image>> find_by_name(Client& client, const std::string& name);
 /// Every image the project sees.
-Result<std::vector<Image>> list_images(Client& client);
+[[nodiscard]] Result<std::vector<Image>> list_images(Client& client);
 
 }  // namespace kstack::openstack::image

@@ -1,5 +1,7 @@
 #include "openstack/json_util.h"
 
+#include <charconv>
+
 namespace kstack::openstack {
 
 using nlohmann::json;
@@ -17,12 +19,11 @@ long long num(const json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end()) return 0;
   if (it->is_number()) return it->get<long long>();
-  if (it->is_string()) {
-    try {
-      return std::stoll(it->get<std::string>());
-    } catch (...) {
-      return 0;
-    }
+  if (it->is_string()) {  // some services send numbers as strings; anything else counts as 0
+    const auto& text = it->get_ref<const std::string&>();
+    long long value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return ec == std::errc{} && end == text.data() + text.size() ? value : 0;
   }
   return 0;
 }
@@ -51,30 +52,6 @@ std::map<std::string, std::string> string_map(const json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || !it->is_object()) return out;
   for (auto v = it->begin(); v != it->end(); ++v) out[v.key()] = v->is_string() ? v->get<std::string>() : v->dump();
-  return out;
-}
-
-std::string base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i < bytes.size()) {
-    unsigned n = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) n |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
-  }
   return out;
 }
 

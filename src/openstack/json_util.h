@@ -20,11 +20,8 @@ std::vector<std::string> strings(const nlohmann::json& j, const char* key);
 /// A string → string map (non-string values are dumped as JSON), {} when missing.
 std::map<std::string, std::string> string_map(const nlohmann::json& j, const char* key);
 
-/// Standard base64 of bytes (Nova wants user_data that way).
-std::string base64(std::string_view bytes);
-
 /// Treats "already gone" as success for a delete: 404 is what a repeated DELETE answers.
-inline Result<void> deleted(const Result<nlohmann::json>& r) {
+[[nodiscard]] inline Result<void> deleted(const Result<nlohmann::json>& r) {
   if (r || r.error().http_status == 404) return {};
   return std::unexpected(r.error());
 }

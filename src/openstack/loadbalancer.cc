@@ -1,6 +1,7 @@
 #include "openstack/loadbalancer.h"
 
 #include "openstack/json_util.h"
+#include "util/text.h"
 
 namespace kstack::openstack::loadbalancer {
 
@@ -12,12 +13,6 @@ constexpr const char* kService = "load-balancer";
 
 CallInfo info(std::string operation, std::string resource = {}) {
   return {kService, std::move(operation), std::move(resource)};
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
 }
 
 std::vector<std::string> ids(const json& j, const char* key) {
@@ -102,6 +97,7 @@ json create_body(const LoadBalancerCreate& r) {
     lb["vip_port_id"] = r.vip_port_id;
   } else {
     lb["vip_subnet_id"] = r.vip_subnet_id;
+    if (!r.vip_address.empty()) lb["vip_address"] = r.vip_address;
   }
   if (!r.provider.empty()) lb["provider"] = r.provider;
   if (!r.tags.empty()) lb["tags"] = r.tags;
@@ -125,6 +121,13 @@ Result<LoadBalancer> get_load_balancer(Client& client, const std::string& id) {
       client.call(kService, {info("get load balancer", "load balancer " + id), "GET", "/lbaas/loadbalancers/" + id});
   if (!j) return std::unexpected(j.error());
   return parse_lb(j->value("loadbalancer", json::object()));
+}
+
+Result<std::optional<LoadBalancer>> find_load_balancer(Client& client, const std::string& id) {
+  auto lb = get_load_balancer(client, id);
+  if (lb) return std::optional<LoadBalancer>(std::move(*lb));
+  if (lb.error().http_status != 404) return std::unexpected(lb.error());
+  return std::optional<LoadBalancer>();
 }
 
 Result<std::vector<LoadBalancer>> list_load_balancers(Client& client, const LoadBalancerFilter& filter) {

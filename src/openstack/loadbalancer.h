@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,7 @@ struct LoadBalancerCreate {
   std::string name;
   std::string description;
   std::string vip_subnet_id;
+  std::string vip_address;  // the VIP's address on vip_subnet_id; empty: Octavia picks one
   std::string vip_port_id;  // a pre-made port whose address the VIP takes; wins over vip_subnet_id
   std::string provider;     // empty: the cloud's default
   std::vector<std::string> tags;
@@ -120,23 +122,27 @@ struct LoadBalancerFilter {
   std::vector<std::string> tags;  // load balancers carrying all of these
 };
 
-Result<LoadBalancer> create_load_balancer(Client& client, const LoadBalancerCreate& request);
-Result<LoadBalancer> get_load_balancer(Client& client, const std::string& id);
-Result<std::vector<LoadBalancer>> list_load_balancers(Client& client, const LoadBalancerFilter& filter = {});
-Result<StatusTree> status_tree(Client& client, const std::string& id);
+[[nodiscard]] Result<LoadBalancer> create_load_balancer(Client& client, const LoadBalancerCreate& request);
+[[nodiscard]] Result<LoadBalancer> get_load_balancer(Client& client, const std::string& id);
+/// get_load_balancer, with none for a load balancer Octavia does not know (404).
+[[nodiscard]] Result<std::optional<LoadBalancer>> find_load_balancer(Client& client, const std::string& id);
+[[nodiscard]] Result<std::vector<LoadBalancer>> list_load_balancers(Client& client,
+                                                                    const LoadBalancerFilter& filter = {});
+[[nodiscard]] Result<StatusTree> status_tree(Client& client, const std::string& id);
 /// The listeners carrying all of `tags`, in one list call.
-Result<std::vector<ListenerState>> list_listeners(Client& client, const std::vector<std::string>& tags);
+[[nodiscard]] Result<std::vector<ListenerState>> list_listeners(Client& client, const std::vector<std::string>& tags);
 /// Changes a listener in place; Octavia then takes its load balancer through PENDING_UPDATE.
-Result<ListenerState> update_listener(Client& client, const std::string& id, const ListenerUpdate& update);
+[[nodiscard]] Result<ListenerState> update_listener(Client& client, const std::string& id,
+                                                    const ListenerUpdate& update);
 /// The project's load-balancer quota (-1: unlimited; Octavia's null, "the default", counts as unlimited) and
 /// how many load balancers the project has.
 struct LoadBalancerQuota {
   int limit = -1;
   int used = 0;
 };
-Result<LoadBalancerQuota> load_balancer_quota(Client& client, const std::string& project_id);
+[[nodiscard]] Result<LoadBalancerQuota> load_balancer_quota(Client& client, const std::string& project_id);
 /// Deletes the load balancer with its listeners, pools, members and monitors.
-Result<void> delete_load_balancer(Client& client, const std::string& id);
+[[nodiscard]] Result<void> delete_load_balancer(Client& client, const std::string& id);
 
 /// The JSON bodies of the fully populated create and of a listener update (exposed for tests).
 nlohmann::json create_body(const LoadBalancerCreate& request);

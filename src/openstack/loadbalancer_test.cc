@@ -107,6 +107,30 @@ TEST(LoadBalancer, VipPortWinsOverSubnet) {
   EXPECT_FALSE(body.contains("vip_subnet_id"));
 }
 
+TEST(LoadBalancer, TheVipAddressIsAskedForOnTheSubnet) {
+  auto r = api_lb();
+  r.vip_address = "10.0.0.5";
+  auto body = create_body(r)["loadbalancer"];
+  EXPECT_EQ(body["vip_address"], "10.0.0.5");
+  EXPECT_TRUE(body.contains("vip_subnet_id"));
+  EXPECT_FALSE(create_body(api_lb())["loadbalancer"].contains("vip_address"));
+}
+
+TEST(LoadBalancer, FindSaysNoneForOneOctaviaDoesNotKnow) {
+  const std::string gone = "00000000-0000-0000-0000-000000000000";
+  FakeCloud cloud;
+  cloud.on("GET", "/lb/v2/lbaas/loadbalancers/" + kLb, 200, "loadbalancer/get.json");
+  cloud.on("GET", "/lb/v2/lbaas/loadbalancers/" + gone, 404, "loadbalancer/error_404.json");
+  auto client = cloud.connect();
+  auto found = find_load_balancer(*client, kLb);
+  ASSERT_TRUE(found) << found.error().to_string();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->name, "itest-rec-lb");
+  auto none = find_load_balancer(*client, gone);
+  ASSERT_TRUE(none) << none.error().to_string();
+  EXPECT_FALSE(none->has_value());
+}
+
 TEST(LoadBalancer, GetListByTagAndStatusTree) {
   FakeCloud cloud;
   cloud.on("GET", "/lb/v2/lbaas/loadbalancers/" + kLb, 200, "loadbalancer/get.json");

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "openstack/json_util.h"
+#include "util/text.h"
 
 namespace kstack::openstack::network {
 
@@ -16,15 +17,14 @@ CallInfo info(std::string operation, std::string resource = {}) {
   return {kService, std::move(operation), std::move(resource)};
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
-}
-
 std::string filter_query(const Filter& f, std::vector<std::pair<std::string, std::string>> extra = {}) {
   extra.emplace_back("name", f.name);
   extra.emplace_back("tags", join(f.tags));
+  extra.emplace_back("device_owner", f.device_owner);
+  for (const auto& ip : f.fixed_ips) {
+    if (!ip.subnet_id.empty()) extra.emplace_back("fixed_ips", "subnet_id=" + ip.subnet_id);
+    if (!ip.ip_address.empty()) extra.emplace_back("fixed_ips", "ip_address=" + ip.ip_address);
+  }
   return query(extra);
 }
 
@@ -34,14 +34,22 @@ Network parse_network(const json& j) {
 }
 
 Subnet parse_subnet(const json& j) {
-  return {str(j, "id"),
-          str(j, "name"),
-          str(j, "network_id"),
-          str(j, "cidr"),
-          str(j, "gateway_ip"),
-          static_cast<int>(num(j, "ip_version")),
-          strings(j, "dns_nameservers"),
-          strings(j, "tags")};
+  Subnet s{str(j, "id"),
+           str(j, "name"),
+           str(j, "network_id"),
+           str(j, "cidr"),
+           str(j, "gateway_ip"),
+           static_cast<int>(num(j, "ip_version")),
+           strings(j, "dns_nameservers"),
+           strings(j, "tags"),
+           {},
+           str(j, "created_at")};
+  if (auto pools = j.find("allocation_pools"); pools != j.end() && pools->is_array()) {
+    for (const auto& p : *pools) {
+      if (p.is_object()) s.allocation_pools.push_back({str(p, "start"), str(p, "end")});
+    }
+  }
+  return s;
 }
 
 Router parse_router(const json& j) {
@@ -61,9 +69,14 @@ Port parse_port(const json& j) {
          str(j, "mac_address"),
          {},
          strings(j, "security_groups"),
-         strings(j, "tags")};
-  for (const auto& ip : j.value("fixed_ips", json::array()))
-    p.fixed_ips.push_back({str(ip, "subnet_id"), str(ip, "ip_address")});
+         strings(j, "tags"),
+         str(j, "device_owner"),
+         str(j, "created_at")};
+  if (auto ips = j.find("fixed_ips"); ips != j.end() && ips->is_array()) {
+    for (const auto& ip : *ips) {
+      if (ip.is_object()) p.fixed_ips.push_back({str(ip, "subnet_id"), str(ip, "ip_address")});
+    }
+  }
   return p;
 }
 
@@ -115,6 +128,19 @@ Result<std::vector<T>> list_of(Client& client, const std::string& what, const st
   std::vector<T> out;
   for (const auto& j : *items) out.push_back(parse(j));
   return out;
+}
+
+// PUT the changed fields of a resource; the resource as Neutron now has it.
+Result<json> update(Client& client, const std::string& kind, const std::string& key, const std::string& collection,
+                    const std::string& id, json fields) {
+  auto r = client.call(kService, {info("update " + kind, kind + " " + id), "PUT", "/" + collection + "/" + id,
+                                  json{{key, std::move(fields)}}});
+  if (!r) return std::unexpected(r.error());
+  return r->value(key, json::object());
+}
+
+json interface_body(const RouterInterface& leg) {
+  return leg.port_id.empty() ? json{{"subnet_id", leg.subnet_id}} : json{{"port_id", leg.port_id}};
 }
 
 Result<void> remove(Client& client, const std::string& kind, const std::string& collection, const std::string& id) {
@@ -172,6 +198,10 @@ Result<Subnet> create_subnet(Client& client, const Subnet& s) {
   json fields = {{"name", s.name}, {"network_id", s.network_id}, {"cidr", s.cidr}, {"ip_version", s.ip_version}};
   if (!s.gateway_ip.empty()) fields["gateway_ip"] = s.gateway_ip;
   if (!s.dns_nameservers.empty()) fields["dns_nameservers"] = s.dns_nameservers;
+  if (!s.allocation_pools.empty()) {
+    fields["allocation_pools"] = json::array();
+    for (const auto& p : s.allocation_pools) fields["allocation_pools"].push_back({{"start", p.start}, {"end", p.end}});
+  }
   auto j = create(client, "subnet", "subnet", s.name, fields);
   if (!j) return std::unexpected(j.error());
   return tagged(client, parse_subnet(*j), "subnet", "subnets", s.tags);
@@ -179,6 +209,12 @@ Result<Subnet> create_subnet(Client& client, const Subnet& s) {
 
 Result<std::vector<Subnet>> list_subnets(Client& client, const Filter& filter) {
   return list_of<Subnet>(client, "subnets", "/subnets" + filter_query(filter), "subnets", parse_subnet);
+}
+
+Result<Subnet> update_subnet(Client& client, const std::string& id, const SubnetUpdate& u) {
+  auto j = update(client, "subnet", "subnet", "subnets", id, {{"dns_nameservers", u.dns_nameservers}});
+  if (!j) return std::unexpected(j.error());
+  return parse_subnet(*j);
 }
 
 Result<void> delete_subnet(Client& client, const std::string& id) { return remove(client, "subnet", "subnets", id); }
@@ -196,18 +232,24 @@ Result<std::vector<Router>> list_routers(Client& client, const Filter& filter) {
   return list_of<Router>(client, "routers", "/routers" + filter_query(filter), "routers", parse_router);
 }
 
-Result<void> add_router_interface(Client& client, const std::string& router_id, const std::string& subnet_id) {
+Result<Router> update_router(Client& client, const std::string& id, const RouterUpdate& u) {
+  auto j = update(client, "router", "router", "routers", id,
+                  {{"external_gateway_info", {{"network_id", u.external_network_id}}}});
+  if (!j) return std::unexpected(j.error());
+  return parse_router(*j);
+}
+
+Result<void> add_router_interface(Client& client, const std::string& router_id, const RouterInterface& leg) {
   // Retried like an idempotent call: a repeat finds the interface there and fails with 400, never doubles it.
   auto r = client.call(kService, {info("add router interface", "router " + router_id), "PUT",
-                                  "/routers/" + router_id + "/add_router_interface", json{{"subnet_id", subnet_id}}});
+                                  "/routers/" + router_id + "/add_router_interface", interface_body(leg)});
   if (!r) return std::unexpected(r.error());
   return {};
 }
 
-Result<void> remove_router_interface(Client& client, const std::string& router_id, const std::string& subnet_id) {
-  auto r =
-      client.call(kService, {info("remove router interface", "router " + router_id), "PUT",
-                             "/routers/" + router_id + "/remove_router_interface", json{{"subnet_id", subnet_id}}});
+Result<void> remove_router_interface(Client& client, const std::string& router_id, const RouterInterface& leg) {
+  auto r = client.call(kService, {info("remove router interface", "router " + router_id), "PUT",
+                                  "/routers/" + router_id + "/remove_router_interface", interface_body(leg)});
   return deleted(r);
 }
 
@@ -231,6 +273,12 @@ Result<Port> create_port(Client& client, const Port& p) {
 
 Result<std::vector<Port>> list_ports(Client& client, const Filter& filter) {
   return list_of<Port>(client, "ports", "/ports" + filter_query(filter), "ports", parse_port);
+}
+
+Result<Port> update_port(Client& client, const std::string& id, const PortUpdate& u) {
+  auto j = update(client, "port", "port", "ports", id, {{"security_groups", u.security_group_ids}});
+  if (!j) return std::unexpected(j.error());
+  return parse_port(*j);
 }
 
 Result<void> delete_port(Client& client, const std::string& id) { return remove(client, "port", "ports", id); }

@@ -18,6 +18,12 @@ struct Network {
   std::vector<std::string> tags;
 };
 
+/// AllocationPool is a range of a subnet's addresses that Neutron hands out itself.
+struct AllocationPool {
+  std::string start;
+  std::string end;
+};
+
 /// Subnet is an address range on a network.
 struct Subnet {
   std::string id;
@@ -28,6 +34,13 @@ struct Subnet {
   int ip_version = 4;
   std::vector<std::string> dns_nameservers;
   std::vector<std::string> tags;
+  std::vector<AllocationPool> allocation_pools;  // empty in a create request: Neutron's default, the whole range
+  std::string created_at;
+};
+
+/// SubnetUpdate is what kstack changes on a subnet in place.
+struct SubnetUpdate {
+  std::vector<std::string> dns_nameservers;
 };
 
 /// Router joins the cluster's subnet to the external network.
@@ -37,6 +50,18 @@ struct Router {
   std::string status;
   std::string external_network_id;  // empty when it has no gateway
   std::vector<std::string> tags;
+};
+
+/// RouterUpdate is what kstack changes on a router in place: its gateway.
+struct RouterUpdate {
+  std::string external_network_id;
+};
+
+/// RouterInterface names a router's leg on a subnet: by the subnet (Neutron makes the port, at the
+/// subnet's gateway address) or by a port made before.
+struct RouterInterface {
+  std::string subnet_id;
+  std::string port_id;
 };
 
 /// FixedIp is one address of a port on a subnet.
@@ -56,6 +81,13 @@ struct Port {
   std::vector<FixedIp> fixed_ips;
   std::vector<std::string> security_group_ids;
   std::vector<std::string> tags;
+  std::string device_owner;  // "network:router_interface", "compute:nova", "Octavia", ...
+  std::string created_at;
+};
+
+/// PortUpdate is what kstack changes on a port in place: its security groups.
+struct PortUpdate {
+  std::vector<std::string> security_group_ids;
 };
 
 /// SecurityGroupRule admits one kind of traffic into (or out of) a security group.
@@ -103,54 +135,69 @@ struct QuotaUsage {
 /// Filter narrows a Neutron listing; empty fields do not filter.
 struct Filter {
   std::string name;
-  std::vector<std::string> tags;  // resources carrying all of these
+  std::vector<std::string> tags;   // resources carrying all of these
+  std::string device_owner;        // ports only
+  std::vector<FixedIp> fixed_ips;  // ports only: on each of these subnets and/or at these addresses
 };
 
-Result<std::vector<Network>> list_networks(Client& client, const Filter& filter = {});
+[[nodiscard]] Result<std::vector<Network>> list_networks(Client& client, const Filter& filter = {});
 /// The external network of that name; an error naming the external networks there are when none matches.
-Result<Network> find_external_network(Client& client, const std::string& name);
+[[nodiscard]] Result<Network> find_external_network(Client& client, const std::string& name);
 /// find_external_network's choice among networks already listed (those not external are passed over).
-Result<Network> pick_external_network(const std::vector<Network>& networks, const std::string& name);
+[[nodiscard]] Result<Network> pick_external_network(const std::vector<Network>& networks, const std::string& name);
 /// Creates take the tags to set; when tagging fails, the new resource is deleted again so that nothing
 /// untagged (and so unowned) is left behind.
-Result<Network> create_network(Client& client, const std::string& name, const std::vector<std::string>& tags = {});
-Result<void> delete_network(Client& client, const std::string& id);
+[[nodiscard]] Result<Network> create_network(Client& client, const std::string& name,
+                                             const std::vector<std::string>& tags = {});
+[[nodiscard]] Result<void> delete_network(Client& client, const std::string& id);
 
-Result<Subnet> create_subnet(Client& client, const Subnet& request);
-Result<std::vector<Subnet>> list_subnets(Client& client, const Filter& filter = {});
-Result<void> delete_subnet(Client& client, const std::string& id);
+[[nodiscard]] Result<Subnet> create_subnet(Client& client, const Subnet& request);
+[[nodiscard]] Result<std::vector<Subnet>> list_subnets(Client& client, const Filter& filter = {});
+[[nodiscard]] Result<Subnet> update_subnet(Client& client, const std::string& id, const SubnetUpdate& update);
+[[nodiscard]] Result<void> delete_subnet(Client& client, const std::string& id);
 
-Result<Router> create_router(Client& client, const std::string& name, const std::string& external_network_id,
-                             const std::vector<std::string>& tags = {});
-Result<std::vector<Router>> list_routers(Client& client, const Filter& filter = {});
-Result<void> add_router_interface(Client& client, const std::string& router_id, const std::string& subnet_id);
-Result<void> remove_router_interface(Client& client, const std::string& router_id, const std::string& subnet_id);
-Result<void> delete_router(Client& client, const std::string& id);
+[[nodiscard]] Result<Router> create_router(Client& client, const std::string& name,
+                                           const std::string& external_network_id,
+                                           const std::vector<std::string>& tags = {});
+[[nodiscard]] Result<std::vector<Router>> list_routers(Client& client, const Filter& filter = {});
+[[nodiscard]] Result<Router> update_router(Client& client, const std::string& id, const RouterUpdate& update);
+/// Attaches the leg; a repeat fails with 400 (the leg is there), never doubles it, so it is retried freely.
+[[nodiscard]] Result<void> add_router_interface(Client& client, const std::string& router_id,
+                                                const RouterInterface& leg);
+/// Detaches the leg; Neutron deletes a port it made for the leg, and one made before too. A leg that is
+/// not there (404) counts as done.
+[[nodiscard]] Result<void> remove_router_interface(Client& client, const std::string& router_id,
+                                                   const RouterInterface& leg);
+[[nodiscard]] Result<void> delete_router(Client& client, const std::string& id);
 
-Result<Port> create_port(Client& client, const Port& request);
-Result<std::vector<Port>> list_ports(Client& client, const Filter& filter = {});
-Result<void> delete_port(Client& client, const std::string& id);
+[[nodiscard]] Result<Port> create_port(Client& client, const Port& request);
+[[nodiscard]] Result<std::vector<Port>> list_ports(Client& client, const Filter& filter = {});
+[[nodiscard]] Result<Port> update_port(Client& client, const std::string& id, const PortUpdate& update);
+[[nodiscard]] Result<void> delete_port(Client& client, const std::string& id);
 
-Result<SecurityGroup> create_security_group(Client& client, const std::string& name, const std::string& description,
-                                            const std::vector<std::string>& tags = {});
-Result<std::vector<SecurityGroup>> list_security_groups(Client& client, const Filter& filter = {});
-Result<void> delete_security_group(Client& client, const std::string& id);
-Result<SecurityGroupRule> create_security_group_rule(Client& client, const SecurityGroupRule& request);
-Result<void> delete_security_group_rule(Client& client, const std::string& id);
+[[nodiscard]] Result<SecurityGroup> create_security_group(Client& client, const std::string& name,
+                                                          const std::string& description,
+                                                          const std::vector<std::string>& tags = {});
+[[nodiscard]] Result<std::vector<SecurityGroup>> list_security_groups(Client& client, const Filter& filter = {});
+[[nodiscard]] Result<void> delete_security_group(Client& client, const std::string& id);
+[[nodiscard]] Result<SecurityGroupRule> create_security_group_rule(Client& client, const SecurityGroupRule& request);
+[[nodiscard]] Result<void> delete_security_group_rule(Client& client, const std::string& id);
 
-Result<FloatingIp> create_floating_ip(Client& client, const std::string& floating_network_id,
-                                      const std::string& description, const std::vector<std::string>& tags = {});
-Result<std::vector<FloatingIp>> list_floating_ips(Client& client, const Filter& filter = {});
+[[nodiscard]] Result<FloatingIp> create_floating_ip(Client& client, const std::string& floating_network_id,
+                                                    const std::string& description,
+                                                    const std::vector<std::string>& tags = {});
+[[nodiscard]] Result<std::vector<FloatingIp>> list_floating_ips(Client& client, const Filter& filter = {});
 /// Maps the floating IP to a port (empty port_id: unmaps it).
-Result<FloatingIp> associate_floating_ip(Client& client, const std::string& floating_ip_id, const std::string& port_id);
-Result<void> delete_floating_ip(Client& client, const std::string& id);
+[[nodiscard]] Result<FloatingIp> associate_floating_ip(Client& client, const std::string& floating_ip_id,
+                                                       const std::string& port_id);
+[[nodiscard]] Result<void> delete_floating_ip(Client& client, const std::string& id);
 
 /// Replaces the tags of a resource; kind is the collection: networks, subnets, routers, ports,
 /// security-groups, floatingips.
-Result<void> set_tags(Client& client, const std::string& kind, const std::string& id,
-                      const std::vector<std::string>& tags);
+[[nodiscard]] Result<void> set_tags(Client& client, const std::string& kind, const std::string& id,
+                                    const std::vector<std::string>& tags);
 
 /// The project's Neutron quotas with their use, by resource (network, port, floatingip, security_group, ...).
-Result<std::map<std::string, QuotaUsage>> quota_details(Client& client, const std::string& project_id);
+[[nodiscard]] Result<std::map<std::string, QuotaUsage>> quota_details(Client& client, const std::string& project_id);
 
 }  // namespace kstack::openstack::network

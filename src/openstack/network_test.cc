@@ -96,8 +96,101 @@ TEST(Network, SubnetRouterAndInterface) {
   auto router = create_router(*client, "itest-rec-router", "5bb715c6-af22-445b-a8a5-425511ba047f");
   ASSERT_TRUE(router) << router.error().to_string();
   EXPECT_EQ(router->external_network_id, "5bb715c6-af22-445b-a8a5-425511ba047f");
-  EXPECT_TRUE(add_router_interface(*client, kRouter, subnet->id));
+  EXPECT_TRUE(add_router_interface(*client, kRouter, {.subnet_id = subnet->id}));
   EXPECT_EQ(json::parse(cloud.server.received().back().body)["subnet_id"], subnet->id);
+}
+
+TEST(Network, SubnetCreateAsksForItsAllocationPool) {
+  FakeCloud cloud;
+  cloud.on("POST", "/network/v2.0/subnets", 201, "network/subnet_create.json");
+  auto subnet = create_subnet(*cloud.connect(), Subnet{.name = "itest-rec-subnet",
+                                                       .network_id = kNet,
+                                                       .cidr = "10.77.0.0/24",
+                                                       .allocation_pools = {{"10.77.0.100", "10.77.0.200"}}});
+  ASSERT_TRUE(subnet) << subnet.error().to_string();
+  auto sent = json::parse(cloud.server.received().back().body)["subnet"];
+  ASSERT_EQ(sent["allocation_pools"].size(), 1u);
+  EXPECT_EQ(sent["allocation_pools"][0], (json{{"start", "10.77.0.100"}, {"end", "10.77.0.200"}}));
+  EXPECT_FALSE(sent.contains("gateway_ip"));  // not asked for: Neutron's default
+}
+
+// Each update PUTs only the field kstack changes in place, and reads back the resource Neutron now has.
+TEST(Network, UpdatesInPlaceSendOnlyTheFieldThatChanges) {
+  const std::string subnet_id = "990523a0-677f-4c5b-a2c3-6e96991eff3c";
+  const std::string router_id = "75f4afde-a9f9-4397-b787-291f18a3480d";
+  const std::string port_id = "581c581b-8018-46bd-a999-f1703dee8326";
+  FakeCloud cloud;
+  cloud.on("PUT", "/network/v2.0/subnets/" + subnet_id, 200, "network/subnet_update.json");
+  cloud.on("PUT", "/network/v2.0/routers/" + router_id, 200, "network/router_update.json");
+  cloud.on("PUT", "/network/v2.0/ports/" + port_id, 200, "network/port_update.json");
+  auto client = cloud.connect();
+
+  auto subnet = update_subnet(*client, subnet_id, {.dns_nameservers = {"1.1.1.1", "9.9.9.9"}});
+  ASSERT_TRUE(subnet) << subnet.error().to_string();
+  EXPECT_EQ(json::parse(cloud.server.received().back().body),
+            (json{{"subnet", {{"dns_nameservers", {"1.1.1.1", "9.9.9.9"}}}}}));
+  EXPECT_EQ(subnet->dns_nameservers, (std::vector<std::string>{"1.1.1.1", "9.9.9.9"}));
+  ASSERT_EQ(subnet->allocation_pools.size(), 1u);
+  EXPECT_EQ(subnet->allocation_pools[0].start, "10.77.0.2");
+  EXPECT_EQ(subnet->allocation_pools[0].end, "10.77.0.254");
+  EXPECT_FALSE(subnet->created_at.empty());
+
+  const std::string external = "f6f14c4b-bd0c-4b7a-9ecd-c383efeeaa25";
+  auto router = update_router(*client, router_id, {.external_network_id = external});
+  ASSERT_TRUE(router) << router.error().to_string();
+  EXPECT_EQ(json::parse(cloud.server.received().back().body),
+            (json{{"router", {{"external_gateway_info", {{"network_id", external}}}}}}));
+  EXPECT_EQ(router->external_network_id, external);
+
+  auto port = update_port(*client, port_id, {.security_group_ids = {"sg-1"}});
+  ASSERT_TRUE(port) << port.error().to_string();
+  EXPECT_EQ(json::parse(cloud.server.received().back().body), (json{{"port", {{"security_groups", {"sg-1"}}}}}));
+  EXPECT_EQ(port->id, port_id);
+}
+
+TEST(Network, ARouterLegByThePortMadeForIt) {
+  const std::string router_id = "75f4afde-a9f9-4397-b787-291f18a3480d";
+  const std::string leg = "703ddde0-51f4-4209-95f3-8595a3b5354c";
+  FakeCloud cloud;
+  cloud.on("PUT", "/network/v2.0/routers/" + router_id + "/add_router_interface", 200,
+           "network/router_add_interface_port.json");
+  cloud.on("PUT", "/network/v2.0/routers/" + router_id + "/remove_router_interface", 200,
+           "network/router_remove_interface_port.json");
+  cloud.on("PUT", "/network/v2.0/routers/" + kRouter + "/remove_router_interface", 404, "network/error_404.json");
+  auto client = cloud.connect();
+  ASSERT_TRUE(add_router_interface(*client, router_id, {.port_id = leg}));
+  EXPECT_EQ(json::parse(cloud.server.received().back().body), (json{{"port_id", leg}}));
+  ASSERT_TRUE(remove_router_interface(*client, router_id, {.port_id = leg}));
+  EXPECT_EQ(json::parse(cloud.server.received().back().body), (json{{"port_id", leg}}));
+  EXPECT_TRUE(remove_router_interface(*client, kRouter, {.port_id = leg})) << "a leg already gone is detached";
+}
+
+TEST(Network, PortsByOwnerSubnetAndAddress) {
+  const std::string subnet_id = "990523a0-677f-4c5b-a2c3-6e96991eff3c";
+  FakeCloud cloud;
+  cloud.on("GET",
+           "/network/v2.0/ports?device_owner=Octavia&fixed_ips=subnet_id%3D" + subnet_id +
+               "&fixed_ips=ip_address%3D10.77.0.48",
+           200, "network/ports_octavia_vip.json");
+  auto ports = list_ports(*cloud.connect(), {.device_owner = "Octavia",
+                                             .fixed_ips = {{.subnet_id = subnet_id}, {.ip_address = "10.77.0.48"}}});
+  ASSERT_TRUE(ports) << ports.error().to_string();
+  ASSERT_EQ(ports->size(), 1u);
+  EXPECT_EQ(ports->front().device_owner, "Octavia");
+  EXPECT_EQ(ports->front().device_id, "lb-729b4113-67c1-4a9d-aa72-fcc70ae3dc48");
+  EXPECT_EQ(ports->front().fixed_ips.at(0).ip_address, "10.77.0.48");
+}
+
+TEST(Network, ATakenAddressIsNeutronsTypedConflict) {
+  FakeCloud cloud;
+  cloud.on("POST", "/network/v2.0/ports", 409, "network/error_409_ip_allocated.json");
+  auto port =
+      create_port(*cloud.connect(), Port{.name = "itest-rec-port-again",
+                                         .network_id = kNet,
+                                         .fixed_ips = {{"990523a0-677f-4c5b-a2c3-6e96991eff3c", "10.77.0.10"}}});
+  ASSERT_FALSE(port);
+  EXPECT_EQ(port.error().http_status, 409);
+  EXPECT_EQ(port.error().type, "IpAddressAlreadyAllocated");
 }
 
 TEST(Network, PortWithFixedIpAndSecurityGroup) {

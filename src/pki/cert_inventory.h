@@ -29,6 +29,6 @@ struct CertStatus {
 };
 
 /// Every certificate (*.crt) in the state directory except the backups, sorted by file name.
-Result<std::vector<CertStatus>> inventory(const state::StateDir& state, std::time_t now);
+[[nodiscard]] Result<std::vector<CertStatus>> inventory(const state::StateDir& state, std::time_t now);
 
 }  // namespace kstack::pki

@@ -36,14 +36,14 @@ struct Signer {
 /// Issues an X.509 v3 certificate for `subject_key`: a random 128-bit serial, SHA-256 signature,
 /// subject/authority key identifiers, and the extensions `request.usage` calls for. Without a
 /// signer the certificate signs itself (a CA).
-Result<X509Ptr> issue_certificate(const CertRequest& request, EVP_PKEY* subject_key,
-                                  std::optional<Signer> signer = std::nullopt);
+[[nodiscard]] Result<X509Ptr> issue_certificate(const CertRequest& request, EVP_PKEY* subject_key,
+                                                std::optional<Signer> signer = std::nullopt);
 
 /// A certificate as PEM ("BEGIN CERTIFICATE").
-Result<std::string> certificate_pem(X509* cert);
+[[nodiscard]] Result<std::string> certificate_pem(X509* cert);
 
 /// Parses the first PEM certificate of `pem`. `where` names it in errors.
-Result<X509Ptr> parse_certificate(std::string_view pem, std::string_view where);
+[[nodiscard]] Result<X509Ptr> parse_certificate(std::string_view pem, std::string_view where);
 
 /// CertInfo is what kstack reads back from a certificate to judge whether it still fits.
 struct CertInfo {
@@ -64,7 +64,7 @@ struct CertInfo {
 };
 
 /// Reads the fields of a certificate.
-Result<CertInfo> describe_certificate(X509* cert);
+[[nodiscard]] Result<CertInfo> describe_certificate(X509* cert);
 
 /// True when `key` is the private key of `cert`.
 bool key_matches(X509* cert, EVP_PKEY* key);
@@ -73,6 +73,6 @@ bool key_matches(X509* cert, EVP_PKEY* key);
 bool issued_by(X509* cert, X509* ca);
 
 /// The canonical text of an IPv4 or IPv6 address ("2001:DB8:0::1" → "2001:db8::1"); anything else is an error.
-Result<std::string> canonical_ip(std::string_view text);
+[[nodiscard]] Result<std::string> canonical_ip(std::string_view text);
 
 }  // namespace kstack::pki

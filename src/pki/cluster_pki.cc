@@ -11,6 +11,7 @@
 #include "pki/certificate.h"
 #include "pki/key.h"
 #include "state/state_dir.h"
+#include "util/text.h"
 
 namespace kstack::pki {
 namespace {
@@ -233,19 +234,13 @@ Result<KeyPair> ensure_service_account_key(Run& run) {
   return pair;
 }
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
-
 std::string describe_difference(const std::vector<std::string>& have, const std::vector<std::string>& want) {
   std::vector<std::string> added, removed;
   std::set_difference(want.begin(), want.end(), have.begin(), have.end(), std::back_inserter(added));
   std::set_difference(have.begin(), have.end(), want.begin(), want.end(), std::back_inserter(removed));
   std::string out;
-  if (!added.empty()) out += " +" + join(added);
-  if (!removed.empty()) out += " -" + join(removed);
+  if (!added.empty()) out += " +" + join(added, ", ");
+  if (!removed.empty()) out += " -" + join(removed, ", ");
   return out;
 }
 

@@ -99,10 +99,10 @@ struct ClusterPki {
 /// unreadable CA, or a CA whose key does not match, is an error. A leaf is re-issued only when
 /// its inputs (subject, SANs, key algorithm, issuing CA) changed, its files are unusable, or it
 /// expires within 30 days; the old files are kept under `pki/backup/<UTC time>/`.
-Result<ClusterPki> ensure_pki(state::StateDir& state, const PkiInputs& inputs);
+[[nodiscard]] Result<ClusterPki> ensure_pki(state::StateDir& state, const PkiInputs& inputs);
 
 /// The first address of a service CIDR ("10.96.0.0/12" → "10.96.0.1"): the `kubernetes` Service's IP.
-Result<std::string> first_service_ip(std::string_view service_cidr);
+[[nodiscard]] Result<std::string> first_service_ip(std::string_view service_cidr);
 
 /// A kubeconfig with one cluster, one user and one context (named after the cluster), the
 /// certificates embedded as base64 data.

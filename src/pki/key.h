@@ -11,7 +11,7 @@
 namespace kstack::pki {
 
 /// A fresh private key: ECDSA on P-256, or RSA of 2048, 3072 or 4096 bits.
-Result<KeyPtr> generate_key(spec::KeyAlgorithm algorithm);
+[[nodiscard]] Result<KeyPtr> generate_key(spec::KeyAlgorithm algorithm);
 
 /// The algorithm of a key, or nothing when it is none that kstack issues (another curve, RSA-1024...).
 std::optional<spec::KeyAlgorithm> key_algorithm(const EVP_PKEY* key);
@@ -20,12 +20,12 @@ std::optional<spec::KeyAlgorithm> key_algorithm(const EVP_PKEY* key);
 std::string_view algorithm_name(spec::KeyAlgorithm algorithm);
 
 /// A private key as unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY").
-Result<std::string> private_key_pem(EVP_PKEY* key);
+[[nodiscard]] Result<std::string> private_key_pem(EVP_PKEY* key);
 
 /// The public half of a key as SubjectPublicKeyInfo PEM ("BEGIN PUBLIC KEY").
-Result<std::string> public_key_pem(EVP_PKEY* key);
+[[nodiscard]] Result<std::string> public_key_pem(EVP_PKEY* key);
 
 /// Parses a PEM private key (PKCS#8, or the traditional RSA / EC forms). `where` names it in errors.
-Result<KeyPtr> parse_private_key(std::string_view pem, std::string_view where);
+[[nodiscard]] Result<KeyPtr> parse_private_key(std::string_view pem, std::string_view where);
 
 }  // namespace kstack::pki

@@ -1,30 +1,9 @@
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include "pki/cluster_pki.h"
+#include "util/text.h"
 
 namespace kstack::pki {
-namespace {
-
-std::string base64(std::string_view data) {
-  std::string out(4 * ((data.size() + 2) / 3), '\0');
-  int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(data.data()), static_cast<int>(data.size()));
-  out.resize(static_cast<size_t>(written));
-  return out;
-}
-
-/// A YAML double-quoted scalar: safe for any name, including "system:node:x" or one with a '#'.
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 std::string kubeconfig(std::string_view cluster, std::string_view server_url, std::string_view ca_pem,
                        std::string_view user, const CertKey& client) {
@@ -49,8 +28,8 @@ std::string kubeconfig(std::string_view cluster, std::string_view server_url, st
       "    user: {3}\n"
       "current-context: {6}\n"
       "preferences: {{}}\n",
-      quoted(cluster), quoted(server_url), base64(ca_pem), quoted(user), base64(client.cert_pem),
-      base64(client.key_pem), quoted(context));
+      yaml_quote(cluster), yaml_quote(server_url), base64(ca_pem), yaml_quote(user), base64(client.cert_pem),
+      base64(client.key_pem), yaml_quote(context));
 }
 
 }  // namespace kstack::pki

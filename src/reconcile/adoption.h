@@ -18,8 +18,9 @@ namespace kstack::reconcile {
 /// cluster's (Neutron collection `collection`). A resource carrying some other tag is never taken: it is
 /// not proved the cluster's. `tagged_seen` (may be null) is set when one of that name has the cluster's tag.
 template <class T, class ListByName>
-Result<std::vector<T>> adopt_name(const OsContext& ctx, const std::string& collection, const std::string& name,
-                                  ListByName list_by_name, bool* tagged_seen = nullptr) {
+[[nodiscard]] Result<std::vector<T>> adopt_name(const OsContext& ctx, const std::string& collection,
+                                                const std::string& name, ListByName list_by_name,
+                                                bool* tagged_seen = nullptr) {
   std::vector<T> out;
   if (!ctx.journal) return out;
   auto found = list_by_name(name);
@@ -42,8 +43,8 @@ Result<std::vector<T>> adopt_name(const OsContext& ctx, const std::string& colle
 /// once it is not found and its create began longer ago than CreateJournal::kInFlight (until then, a POST
 /// cut off by a kill may still be running in the cloud).
 template <class T, class ListByName>
-Result<void> adopt_untagged(const OsContext& ctx, Kind kind, const std::string& collection, ListByName list_by_name,
-                            std::vector<T>& into) {
+[[nodiscard]] Result<void> adopt_untagged(const OsContext& ctx, Kind kind, const std::string& collection,
+                                          ListByName list_by_name, std::vector<T>& into) {
   if (!ctx.journal) return {};
   for (const auto& name : ctx.journal->pending(kind)) {
     bool tagged = false;

@@ -16,17 +16,17 @@ class KindOps {
 
   /// ONE API call: every resource of this kind that belongs to the cluster (filtered by its tag, or by
   /// its name prefix where the kind has no tags), with attributes named as in Resource::props.
-  virtual Result<std::vector<ObservedResource>> list() = 0;
+  [[nodiscard]] virtual Result<std::vector<ObservedResource>> list() = 0;
 
   /// Creates the resource; every reference in its props is already resolved to an id. Returns the
   /// resource as the create call's answer shows it (id, first status, outputs).
-  virtual Result<ObservedResource> create(const Resource& resolved) = 0;
+  [[nodiscard]] virtual Result<ObservedResource> create(const Resource& resolved) = 0;
 
   /// Changes the attributes the kind's policy marks updatable.
-  virtual Result<void> update(const ObservedResource& current, const Resource& resolved) = 0;
+  [[nodiscard]] virtual Result<void> update(const ObservedResource& current, const Resource& resolved) = 0;
 
   /// Deletes the resource; a resource that is already gone counts as deleted.
-  virtual Result<void> remove(const ObservedResource& current) = 0;
+  [[nodiscard]] virtual Result<void> remove(const ObservedResource& current) = 0;
 };
 
 /// Cloud is every kind's seam, plus what only a destroy needs.
@@ -39,7 +39,7 @@ class Cloud {
 
   /// What Kubernetes created for the cluster: the load balancers of its LoadBalancer Services and their
   /// floating IPs, and the volumes of its PersistentVolumes (origin set accordingly).
-  virtual Result<std::vector<ObservedResource>> list_kubernetes_owned() = 0;
+  [[nodiscard]] virtual Result<std::vector<ObservedResource>> list_kubernetes_owned() = 0;
 
   /// Saves what explains a resource in an error status (the server's fault and console log) before the
   /// executor deletes it. Returns the fault, read again from the cloud when the list did not show one yet
@@ -54,6 +54,6 @@ class Cloud {
 
 /// Observes the cluster: one list call per kind (run in parallel), plus, when `include_kubernetes`, what
 /// Kubernetes created.
-Result<ObservedState> observe(Cloud& cloud, bool include_kubernetes = false);
+[[nodiscard]] Result<ObservedState> observe(Cloud& cloud, bool include_kubernetes = false);
 
 }  // namespace kstack::reconcile

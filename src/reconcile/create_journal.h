@@ -25,7 +25,7 @@ class CreateJournal {
   explicit CreateJournal(state::StateDir* dir) : dir_(dir) {}
 
   /// Records that a `kind` named `name` is about to be created. A failure means the create must not run.
-  Result<void> begin(Kind kind, const std::string& name);
+  [[nodiscard]] Result<void> begin(Kind kind, const std::string& name);
 
   /// The create of `name` ended with its resource tagged (or proved absent): the entry goes.
   void end(Kind kind, const std::string& name);

@@ -34,8 +34,9 @@ std::string volume_name(const std::string& node);
 /// (bastion; the API when asked), one data volume per node that has one, the servers, and the API load
 /// balancer fully populated (listener 6443/TCP, pool, a member per master, a TCP health monitor). A pure
 /// function of its inputs.
-Result<std::vector<Resource>> desired_resources(const spec::ClusterSpec& spec, const model::ClusterModel& model,
-                                                const CloudFacts& facts);
+[[nodiscard]] Result<std::vector<Resource>> desired_resources(const spec::ClusterSpec& spec,
+                                                              const model::ClusterModel& model,
+                                                              const CloudFacts& facts);
 
 /// The SHA-256 of `data` in lower-case hex.
 std::string sha256_hex(std::string_view data);

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "reconcile/plan.h"
-#include "reconcile/test_support.h"
+#include "reconcile/testing/reference_cluster.h"
 
 namespace kstack::reconcile {
 namespace {

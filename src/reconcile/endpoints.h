@@ -34,7 +34,8 @@ struct SshTarget {
 /// The ssh command line that opens a shell (or runs `command`) on `node`: straight to the bastion's
 /// floating IP for the bastion, through the bastion for every other node (a ProxyCommand, so that the
 /// identity file serves both hops). Fails when the cluster has no bastion address yet.
-Result<std::vector<std::string>> ssh_command(const Endpoints& endpoints, const model::Node& node,
-                                             const SshTarget& target, const std::vector<std::string>& command);
+[[nodiscard]] Result<std::vector<std::string>> ssh_command(const Endpoints& endpoints, const model::Node& node,
+                                                           const SshTarget& target,
+                                                           const std::vector<std::string>& command);
 
 }  // namespace kstack::reconcile

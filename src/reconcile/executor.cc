@@ -336,35 +336,24 @@ class Run {
 Result<Resource> resolve_references(const Resource& resource, const std::map<Key, ObservedResource>& known) {
   Resource out = resource;
   for (auto& [attribute, value] : out.props) {
-    if (value.find("ref:") == std::string::npos) continue;
-    std::vector<std::string> items;
-    size_t start = 0;
-    while (true) {
-      auto comma = value.find(',', start);
-      std::string item = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (auto r = parse_ref(item)) {
-        auto it = known.find(r->key);
-        if (it == known.end()) {
-          return fail(fmt::format("{} refers to {}, which does not exist", attribute, r->key.to_string()),
-                      resource.key.to_string());
-        }
-        if (r->attribute.empty()) {
-          item = it->second.id;
-        } else {
-          auto attr = it->second.props.find(r->attribute);
-          if (attr == it->second.props.end() || attr->second.empty()) {
-            return fail(
-                fmt::format("{} refers to {} of {}, which is unknown", attribute, r->attribute, r->key.to_string()),
-                resource.key.to_string());
-          }
-          item = attr->second;
-        }
+    auto resolved = resolve_refs(value, [&](const Ref& r) -> std::optional<std::string> {
+      auto it = known.find(r.key);
+      if (it == known.end()) return std::nullopt;
+      if (r.attribute.empty()) return it->second.id;
+      auto attr = it->second.props.find(r.attribute);
+      if (attr == it->second.props.end()) return std::nullopt;
+      return attr->second;
+    });
+    if (!resolved) {
+      const Ref& r = resolved.error();
+      if (r.attribute.empty() || !known.contains(r.key)) {
+        return fail(fmt::format("{} refers to {}, which does not exist", attribute, r.key.to_string()),
+                    resource.key.to_string());
       }
-      items.push_back(std::move(item));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
+      return fail(fmt::format("{} refers to {} of {}, which is unknown", attribute, r.attribute, r.key.to_string()),
+                  resource.key.to_string());
     }
-    value = fmt::format("{}", fmt::join(items, ","));
+    value = std::move(*resolved);
   }
   return out;
 }

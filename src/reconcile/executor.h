@@ -53,6 +53,7 @@ ApplyResult execute(const Plan& plan, const ObservedState& observed, Cloud& clou
 
 /// `resource` with every reference in its props replaced by the id (or attribute) of the resource it
 /// names in `known`; fails naming the first reference that cannot be resolved.
-Result<Resource> resolve_references(const Resource& resource, const std::map<Key, ObservedResource>& known);
+[[nodiscard]] Result<Resource> resolve_references(const Resource& resource,
+                                                  const std::map<Key, ObservedResource>& known);
 
 }  // namespace kstack::reconcile

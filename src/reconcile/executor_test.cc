@@ -4,8 +4,8 @@
 
 #include <thread>
 
-#include "reconcile/fake_cloud.h"
-#include "reconcile/test_support.h"
+#include "reconcile/testing/fake_cloud.h"
+#include "reconcile/testing/reference_cluster.h"
 
 namespace kstack::reconcile {
 namespace {

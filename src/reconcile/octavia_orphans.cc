@@ -1,48 +1,41 @@
 #include "reconcile/octavia_orphans.h"
 
-#include "openstack/json_util.h"
+#include <algorithm>
+
 #include "openstack/network.h"
 
 namespace kstack::reconcile {
 
 namespace {
 
+namespace net = openstack::network;
+
 constexpr std::string_view kNamePrefix = "octavia-lb-";
 
+/// VipPort is one of Octavia's VIP ports with the id of the load balancer it was made for.
+struct VipPort {
+  net::Port port;
+  std::string load_balancer_id;
+};
+
 // Octavia's VIP ports on `subnet_id` (at `address` when given): owner "Octavia", named
-// "octavia-lb-<id>" with device "lb-<id>"; the pairs of port and load balancer id.
-Result<std::vector<std::pair<nlohmann::json, std::string>>> vip_ports(openstack::Client& client,
-                                                                      const std::string& subnet_id,
-                                                                      const std::string& address) {
-  std::vector<std::pair<std::string, std::string>> params = {{"device_owner", "Octavia"},
-                                                             {"fixed_ips", "subnet_id=" + subnet_id}};
-  if (!address.empty()) params.emplace_back("fixed_ips", "ip_address=" + address);
-  auto ports = client.list("network", {"network", "list Octavia VIP ports", "subnet " + subnet_id},
-                           "/ports" + openstack::query(params), "ports");
+// "octavia-lb-<id>" with device "lb-<id>".
+Result<std::vector<VipPort>> vip_ports(openstack::Client& client, const std::string& subnet_id,
+                                       const std::string& address) {
+  net::Filter filter{.device_owner = "Octavia", .fixed_ips = {{.subnet_id = subnet_id}}};
+  if (!address.empty()) filter.fixed_ips.push_back({.ip_address = address});
+  auto ports = net::list_ports(client, filter);
   if (!ports) return std::unexpected(ports.error());
-  std::vector<std::pair<nlohmann::json, std::string>> out;
-  for (const auto& p : *ports) {
-    const std::string name = openstack::str(p, "name");
-    if (!name.starts_with(kNamePrefix) || name.starts_with("octavia-lb-vrrp-")) continue;
-    const std::string lb_id = name.substr(kNamePrefix.size());
-    if (openstack::str(p, "device_id") != "lb-" + lb_id || openstack::str(p, "device_owner") != "Octavia") continue;
-    bool on_subnet = false;
-    for (const auto& ip : p.value("fixed_ips", nlohmann::json::array())) {
-      on_subnet |= openstack::str(ip, "subnet_id") == subnet_id;
-    }
-    if (on_subnet) out.emplace_back(p, lb_id);
+  std::vector<VipPort> out;
+  for (auto& p : *ports) {
+    if (!p.name.starts_with(kNamePrefix) || p.name.starts_with("octavia-lb-vrrp-")) continue;
+    std::string lb_id = p.name.substr(kNamePrefix.size());
+    if (p.device_id != "lb-" + lb_id || p.device_owner != "Octavia") continue;
+    const bool on_subnet = std::any_of(p.fixed_ips.begin(), p.fixed_ips.end(),
+                                       [&](const net::FixedIp& ip) { return ip.subnet_id == subnet_id; });
+    if (on_subnet) out.push_back({std::move(p), std::move(lb_id)});
   }
   return out;
-}
-
-// Octavia's view of load balancer `id`; none when it answers 404.
-Result<std::optional<nlohmann::json>> get_load_balancer(openstack::Client& client, const std::string& id) {
-  auto lb =
-      client.call("load-balancer",
-                  {{"load-balancer", "get load balancer", "load balancer " + id}, "GET", "/lbaas/loadbalancers/" + id});
-  if (lb) return std::optional<nlohmann::json>(lb->value("loadbalancer", nlohmann::json::object()));
-  if (lb.error().http_status != 404) return std::unexpected(lb.error());
-  return std::optional<nlohmann::json>();
 }
 
 }  // namespace
@@ -52,11 +45,11 @@ Result<int> release_orphaned_vip_ports(openstack::Client& client, const std::str
   auto ports = vip_ports(client, subnet_id, address);
   if (!ports) return std::unexpected(ports.error());
   int released = 0;
-  for (const auto& [port, lb_id] : *ports) {
-    auto lb = get_load_balancer(client, lb_id);
+  for (const auto& vip : *ports) {
+    auto lb = openstack::loadbalancer::find_load_balancer(client, vip.load_balancer_id);
     if (!lb) return std::unexpected(lb.error());
     if (*lb) continue;  // its load balancer exists: not an orphan
-    auto gone = openstack::network::delete_port(client, openstack::str(port, "id"));
+    auto gone = net::delete_port(client, vip.port.id);
     if (!gone) return std::unexpected(gone.error());
     ++released;
   }
@@ -67,10 +60,10 @@ Result<VipHolder> vip_holder(openstack::Client& client, const std::string& subne
   auto ports = vip_ports(client, subnet_id, address);
   if (!ports) return std::unexpected(ports.error());
   if (ports->empty()) return VipHolder{};
-  const auto& [port, lb_id] = ports->front();
-  auto lb = get_load_balancer(client, lb_id);
+  const auto& vip = ports->front();
+  auto lb = openstack::loadbalancer::find_load_balancer(client, vip.load_balancer_id);
   if (!lb) return std::unexpected(lb.error());
-  return VipHolder{.port_id = openstack::str(port, "id"), .load_balancer = *lb};
+  return VipHolder{.port_id = vip.port.id, .load_balancer = std::move(*lb)};
 }
 
 }  // namespace kstack::reconcile

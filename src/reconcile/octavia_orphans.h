@@ -1,10 +1,10 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "openstack/client.h"
+#include "openstack/loadbalancer.h"
 #include "util/error.h"
 
 namespace kstack::reconcile {
@@ -15,18 +15,19 @@ namespace kstack::reconcile {
 /// and keeps the subnet from being deleted. A port goes only when it is proved orphaned: owner "Octavia",
 /// named "octavia-lb-<id>" with device "lb-<id>", on that subnet (at `address` when given), and Octavia
 /// answers 404 for load balancer <id>. Returns how many ports went.
-Result<int> release_orphaned_vip_ports(openstack::Client& client, const std::string& subnet_id,
-                                       const std::string& address = "");
+[[nodiscard]] Result<int> release_orphaned_vip_ports(openstack::Client& client, const std::string& subnet_id,
+                                                     const std::string& address = "");
 
 /// VipHolder says what holds an address on a subnet, when Octavia refused it for a new VIP.
 struct VipHolder {
-  std::string port_id;                          // the Octavia VIP port at the address; empty: none holds it
-  std::optional<nlohmann::json> load_balancer;  // its load balancer as Octavia shows it; none: Octavia says 404
+  std::string port_id;  // the Octavia VIP port at the address; empty: none holds it
+  std::optional<openstack::loadbalancer::LoadBalancer> load_balancer;  // none: Octavia says 404
 };
 
 /// The Octavia VIP port on `subnet_id` at `address`, and its load balancer. A port whose load balancer
 /// answers 404 is an orphan, or the port of a create still in flight whose load balancer Octavia has not
 /// committed yet.
-Result<VipHolder> vip_holder(openstack::Client& client, const std::string& subnet_id, const std::string& address);
+[[nodiscard]] Result<VipHolder> vip_holder(openstack::Client& client, const std::string& subnet_id,
+                                           const std::string& address);
 
 }  // namespace kstack::reconcile

@@ -21,24 +21,6 @@ bool OsContext::owns(const std::vector<std::string>& tags) const {
   return std::find(tags.begin(), tags.end(), tag) != tags.end();
 }
 
-std::string join_list(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
-  return out;
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  if (text.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    auto comma = text.find(',', start);
-    out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) return out;
-    start = comma + 1;
-  }
-}
-
 OpenStackCloud::OpenStackCloud(openstack::Client& client, std::string cluster, state::StateDir* state)
     : journal_(state), ctx_{client, cluster, cluster_tag(cluster), &journal_, &lists_}, evidence_(state) {
   kinds_[Kind::keypair] = make_keypair_ops(ctx_);

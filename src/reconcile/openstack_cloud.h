@@ -12,6 +12,7 @@
 #include "reconcile/cloud.h"
 #include "reconcile/create_journal.h"
 #include "reconcile/shared_lists.h"
+#include "util/text.h"  // join and split: the lists in resource properties
 
 namespace kstack::state {
 class StateDir;
@@ -29,7 +30,7 @@ struct OsContext {
 
   /// The answer of `fetch` for `key`, shared with every other kind that asks for it in the same observation.
   template <class T, class Fetch>
-  Result<T> shared_list(const std::string& key, Fetch&& fetch) const {
+  [[nodiscard]] Result<T> shared_list(const std::string& key, Fetch&& fetch) const {
     if (!lists) return fetch();
     return lists->get<T>(key, std::forward<Fetch>(fetch));
   }
@@ -88,7 +89,7 @@ class OpenStackCloud : public Cloud {
   OpenStackCloud(openstack::Client& client, std::string cluster, state::StateDir* state = nullptr);
 
   KindOps& ops(Kind kind) override;
-  Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
+  [[nodiscard]] Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
   std::string save_evidence(const ObservedResource& failed) override;
   void observation_began() override { lists_.begin(); }
   void observation_ended() override { lists_.end(); }
@@ -108,10 +109,5 @@ class OpenStackCloud : public Cloud {
   std::mutex evidence_mu_;
   std::map<Kind, std::unique_ptr<KindOps>> kinds_;
 };
-
-/// A comma-joined list.
-std::string join_list(const std::vector<std::string>& items);
-/// The items of a comma-joined list; [] for "".
-std::vector<std::string> split_list(const std::string& text);
 
 }  // namespace kstack::reconcile

@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <thread>
 
-#include "openstack/json_util.h"
 #include "openstack/loadbalancer.h"
 #include "reconcile/octavia_orphans.h"
 #include "reconcile/openstack_cloud.h"
@@ -31,14 +30,7 @@ std::string describe(const Props& p) {
 }
 
 void read_description(const std::string& text, Props& props) {
-  std::vector<std::string> fields;
-  size_t start = 0;
-  while (true) {
-    auto bar = text.find('|', start);
-    fields.push_back(text.substr(start, bar == std::string::npos ? std::string::npos : bar - start));
-    if (bar == std::string::npos) break;
-    start = bar + 1;
-  }
+  const auto fields = split(text, '|');
   if (fields.empty() || fields[0] != "kstack") return;
   for (size_t i = 0; i < std::size(kShape) && i + 1 < fields.size(); ++i) props[kShape[i]] = fields[i + 1];
 }
@@ -66,9 +58,7 @@ int prop_int(const Props& p, const char* key) {
 void read_listener(const lb::ListenerState& l, Props& props) {
   auto cidrs = l.allowed_cidrs;
   std::sort(cidrs.begin(), cidrs.end());
-  std::string joined;
-  for (const auto& c : cidrs) joined += (joined.empty() ? "" : ",") + c;
-  props["allowed_cidrs"] = joined;
+  props["allowed_cidrs"] = join(cidrs);
   props["timeout_client_data"] = std::to_string(l.timeout_client_data_ms);
   props["timeout_member_data"] = std::to_string(l.timeout_member_data_ms);
   props["listener_id"] = l.id;
@@ -117,7 +107,7 @@ class LoadBalancerOps : public KindOps {
     const int member_port = std::stoi(p.at("member_port"));
     lb::Pool pool{
         .name = r.key.name + "-pool", .protocol = p.at("listener_protocol"), .lb_algorithm = p.at("pool_algorithm")};
-    for (const auto& address : split_list(p.at("members"))) {
+    for (const auto& address : split(p.at("members"))) {
       pool.members.push_back({.name = r.key.name + "-" + address,
                               .address = address,
                               .protocol_port = member_port,
@@ -134,42 +124,36 @@ class LoadBalancerOps : public KindOps {
     lb::LoadBalancerCreate request{.name = r.key.name,
                                    .description = describe(p),
                                    .vip_subnet_id = p.at("vip_subnet_id"),
+                                   .vip_address = p.at("vip_address"),  // the address every node's certificates name
                                    .provider = p.at("provider"),
                                    .tags = ctx_.tags(),
                                    .listeners = {{.name = r.key.name + "-api",
                                                   .protocol = p.at("listener_protocol"),
                                                   .protocol_port = std::stoi(p.at("listener_port")),
                                                   .default_pool = pool,
-                                                  .allowed_cidrs = split_list(p.at("allowed_cidrs")),
+                                                  .allowed_cidrs = split(p.at("allowed_cidrs")),
                                                   .timeout_client_data_ms = prop_int(p, "timeout_client_data"),
                                                   .timeout_member_data_ms = prop_int(p, "timeout_member_data"),
                                                   .tags = ctx_.tags()}}};
-    auto body = lb::create_body(request);
-    body["loadbalancer"]["vip_address"] = p.at("vip_address");  // the address every node's certificates name
-    auto post = [&] {
-      return ctx_.client.call("load-balancer",
-                              {{"load-balancer", "create load balancer", "load balancer " + r.key.name},
-                               "POST",
-                               "/lbaas/loadbalancers",
-                               body,
-                               openstack::RetryRule::create});
-    };
+    auto post = [&] { return lb::create_load_balancer(ctx_.client, request); };
     auto made = post();
     // The VIP address taken: by a create that an earlier, cut-off kstack sent (still in flight in Octavia,
-    // or committed after this run observed), or by a VIP port whose load balancer never came to be.
+    // or committed after this run observed), or by a VIP port whose load balancer never came to be. Octavia
+    // passes Neutron's 409 on, or (the amphora provider) wraps it in a 500; which one, what holds the
+    // address tells, not the message.
     const auto in_flight_until = std::chrono::steady_clock::now() + kInFlightWindow;
-    for (int released_rounds = 0; !made && made.error().what.find("already allocated") != std::string::npos;) {
+    for (int released_rounds = 0; !made && address_refused(made.error());) {
       auto holder = vip_holder(ctx_.client, p.at("vip_subnet_id"), p.at("vip_address"));
       if (!holder) return std::unexpected(holder.error());
       if (holder->port_id.empty()) break;  // not an Octavia VIP port: the address is someone else's
       if (holder->load_balancer) {
-        const auto& j = *holder->load_balancer;
-        if (openstack::str(j, "name") != r.key.name || !ctx_.owns(j.value("tags", std::vector<std::string>{}))) {
-          return fail("the API address " + p.at("vip_address") + " is the VIP of load balancer " +
-                          openstack::str(j, "name") + " (" + openstack::str(j, "id") + "), which is not this cluster's",
+        const auto& held = *holder->load_balancer;
+        if (held.name != r.key.name || !ctx_.owns(held.tags)) {
+          return fail("the API address " + p.at("vip_address") + " is the VIP of load balancer " + held.name + " (" +
+                          held.id + "), which is not this cluster's",
                       r.key.to_string());
         }
-        return created(r, j);  // the cut-off create's load balancer: this cluster's, adopted
+        return created(r, held);  // the cut-off create's load balancer: this cluster's, adopted
       }
       if (std::chrono::steady_clock::now() < in_flight_until) {
         std::this_thread::sleep_for(std::chrono::seconds(2));
@@ -181,16 +165,17 @@ class LoadBalancerOps : public KindOps {
       if (*released > 0) made = post();
     }
     if (!made) return std::unexpected(made.error());
-    return created(r, (*made)["loadbalancer"]);
+    return created(r, *made);
   }
 
-  // What a create returns, from Octavia's view `j` of the load balancer made for `r`.
-  static ObservedResource created(const Resource& r, const nlohmann::json& j) {
-    ObservedResource o{.key = r.key,
-                       .id = openstack::str(j, "id"),
-                       .props = r.props,
-                       .status = openstack::str(j, "provisioning_status")};
-    o.props["vip_port_id"] = openstack::str(j, "vip_port_id");
+  // Whether a refused create may be the VIP address taken: Neutron's conflict passed on (409), or the
+  // provider's error around it (500). Not a refusal of the request itself (400, 403, 404, 413).
+  static bool address_refused(const Error& e) { return e.http_status == 409 || e.http_status == 500; }
+
+  // What a create returns, from Octavia's view of the load balancer made for `r`.
+  static ObservedResource created(const Resource& r, const lb::LoadBalancer& made) {
+    ObservedResource o{.key = r.key, .id = made.id, .props = r.props, .status = made.provisioning_status};
+    o.props["vip_port_id"] = made.vip_port_id;
     return o;
   }
 
@@ -202,7 +187,7 @@ class LoadBalancerOps : public KindOps {
       return fail("the API load balancer has no listener to update", r.key.to_string());
     }
     auto done = lb::update_listener(ctx_.client, listener->second,
-                                    {.allowed_cidrs = split_list(r.props.at("allowed_cidrs")),
+                                    {.allowed_cidrs = split(r.props.at("allowed_cidrs")),
                                      .timeout_client_data_ms = prop_int(r.props, "timeout_client_data"),
                                      .timeout_member_data_ms = prop_int(r.props, "timeout_member_data"),
                                      .tags = ctx_.tags()});

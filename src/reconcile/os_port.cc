@@ -26,7 +26,7 @@ class PortOps : public KindOps {
       if (p.name == router_leg) continue;  // RouterInterfaceOps owns it
       ObservedResource o{.key = {Kind::port, p.name},
                          .id = p.id,
-                         .props = {{"network_id", p.network_id}, {"security_groups", join_list(p.security_group_ids)}},
+                         .props = {{"network_id", p.network_id}, {"security_groups", join(p.security_group_ids)}},
                          .status = p.status};
       if (!p.fixed_ips.empty()) {
         o.props["subnet_id"] = p.fixed_ips[0].subnet_id;
@@ -41,7 +41,7 @@ class PortOps : public KindOps {
     openstack::network::Port request{.name = r.key.name,
                                      .network_id = r.props.at("network_id"),
                                      .fixed_ips = {{r.props.at("subnet_id"), r.props.at("fixed_ip")}},
-                                     .security_group_ids = split_list(r.props.at("security_groups")),
+                                     .security_group_ids = split(r.props.at("security_groups")),
                                      .tags = ctx_.tags()};
     auto port =
         ctx_.journalled(Kind::port, r.key.name, [&] { return openstack::network::create_port(ctx_.client, request); });
@@ -53,9 +53,8 @@ class PortOps : public KindOps {
   }
 
   Result<void> update(const ObservedResource& current, const Resource& r) override {
-    nlohmann::json body = {{"port", {{"security_groups", split_list(r.props.at("security_groups"))}}}};
-    auto done = ctx_.client.call(
-        "network", {{"network", "update port", "port " + r.key.name}, "PUT", "/ports/" + current.id, body});
+    auto done = openstack::network::update_port(ctx_.client, current.id,
+                                                {.security_group_ids = split(r.props.at("security_groups"))});
     if (!done) return std::unexpected(done.error());
     return {};
   }

@@ -39,10 +39,8 @@ class RouterOps : public KindOps {
   }
 
   Result<void> update(const ObservedResource& current, const Resource& r) override {
-    nlohmann::json body = {
-        {"router", {{"external_gateway_info", {{"network_id", r.props.at("external_network_id")}}}}}};
-    auto done = ctx_.client.call(
-        "network", {{"network", "update router", "router " + r.key.name}, "PUT", "/routers/" + current.id, body});
+    auto done = openstack::network::update_router(ctx_.client, current.id,
+                                                  {.external_network_id = r.props.at("external_network_id")});
     if (!done) return std::unexpected(done.error());
     return {};
   }

@@ -84,21 +84,11 @@ class RouterInterfaceOps : public KindOps {
   }
 
   Result<void> attach(const std::string& router, const std::string& port_id) {
-    auto attached = ctx_.client.call("network", {{"network", "add router interface", "router " + router},
-                                                 "PUT",
-                                                 "/routers/" + router + "/add_router_interface",
-                                                 nlohmann::json{{"port_id", port_id}}});
-    if (!attached) return std::unexpected(attached.error());
-    return {};
+    return openstack::network::add_router_interface(ctx_.client, router, {.port_id = port_id});
   }
 
   Result<void> detach(const std::string& router, const std::string& port_id) {
-    auto detached = ctx_.client.call("network", {{"network", "remove router interface", "router " + router},
-                                                 "PUT",
-                                                 "/routers/" + router + "/remove_router_interface",
-                                                 nlohmann::json{{"port_id", port_id}}});
-    if (!detached && detached.error().http_status != 404) return std::unexpected(detached.error());
-    return {};
+    return openstack::network::remove_router_interface(ctx_.client, router, {.port_id = port_id});
   }
 
   OsContext ctx_;

@@ -62,10 +62,14 @@ class SecurityGroupRuleOps : public KindOps {
     auto made = openstack::network::create_security_group_rule(ctx_.client, request);
     if (!made) {
       // Neutron gives every new group its default egress rules itself; such a rule is adopted, not an error.
+      // Neutron names the rule there is only in its message ("... Rule id is <id>.").
       const std::string marker = "Rule id is ";
       const auto& what = made.error().what;
       auto at = what.find(marker);
-      if (made.error().http_status != 409 || at == std::string::npos) return std::unexpected(made.error());
+      if (made.error().http_status != 409 || made.error().type != "SecurityGroupRuleExists" ||
+          at == std::string::npos) {
+        return std::unexpected(made.error());
+      }
       std::string id = what.substr(at + marker.size());
       while (!id.empty() && (id.back() == '.' || id.back() == ' ')) id.pop_back();
       id = id.substr(0, id.find_first_of(" ."));

@@ -8,22 +8,11 @@
 #include <map>
 #include <set>
 
+#include "util/text.h"
+
 namespace kstack::reconcile {
 
 namespace {
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  if (text.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    auto comma = text.find(',', start);
-    out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
 
 // The resources kept for each key: the oldest that is not in a failed status, else the oldest.
 const ObservedResource* choose_keeper(const std::vector<const ObservedResource*>& found) {
@@ -65,26 +54,16 @@ class Resolver {
   void pending(const Key& key) { pending_.insert(key); }
 
   std::string resolve(const std::string& value) const {
-    if (value.find("ref:") == std::string::npos) return value;
-    std::vector<std::string> out;
-    for (const auto& item : split_list(value)) {
-      auto r = parse_ref(item);
-      if (!r) {
-        out.push_back(item);
-        continue;
-      }
-      if (pending_.contains(r->key)) return kKnownAfterApply;
-      auto it = existing_.find(r->key);
-      if (it == existing_.end()) return kKnownAfterApply;
-      if (r->attribute.empty()) {
-        out.push_back(it->second->id);
-      } else {
-        auto attr = it->second->props.find(r->attribute);
-        if (attr == it->second->props.end()) return kKnownAfterApply;
-        out.push_back(attr->second);
-      }
-    }
-    return fmt::format("{}", fmt::join(out, ","));
+    auto resolved = resolve_refs(value, [&](const Ref& r) -> std::optional<std::string> {
+      if (pending_.contains(r.key)) return std::nullopt;
+      auto it = existing_.find(r.key);
+      if (it == existing_.end()) return std::nullopt;
+      if (r.attribute.empty()) return it->second->id;
+      auto attr = it->second->props.find(r.attribute);
+      if (attr == it->second->props.end()) return std::nullopt;
+      return attr->second;
+    });
+    return resolved ? *resolved : kKnownAfterApply;
   }
 
  private:
@@ -96,7 +75,7 @@ bool same_value(const KindPolicy& policy, const std::string& attribute, const st
                 const std::string& have) {
   if (want.empty() && policy.cloud_default.contains(attribute)) return true;
   if (policy.unordered.contains(attribute)) {
-    auto a = split_list(want), b = split_list(have);
+    auto a = split(want), b = split(have);
     std::sort(a.begin(), a.end());
     std::sort(b.begin(), b.end());
     return a == b;

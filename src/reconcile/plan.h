@@ -68,8 +68,8 @@ inline constexpr const char* kKnownAfterApply = "(known after apply)";
 /// replaced. Resources carrying the cluster's tag that the spec no longer names are deleted; servers of a
 /// pool being shrunk go highest index first. Fails when a dependency is not among the desired resources
 /// or the dependencies form a cycle.
-Result<Plan> make_plan(const std::vector<Resource>& desired, const ObservedState& observed,
-                       const PlanOptions& options = {});
+[[nodiscard]] Result<Plan> make_plan(const std::vector<Resource>& desired, const ObservedState& observed,
+                                     const PlanOptions& options = {});
 
 /// Deletes everything the cluster owns: what carries its tag and the load balancers (and their floating
 /// IPs) of its LoadBalancer Services; the volumes of its PersistentVolumes only when `delete_volumes`,
@@ -77,6 +77,6 @@ Result<Plan> make_plan(const std::vector<Resource>& desired, const ObservedState
 Plan make_destroy_plan(const ObservedState& observed, bool delete_volumes);
 
 /// The desired resources ordered so that each comes after everything it depends on (stable otherwise).
-Result<std::vector<const Resource*>> dependency_order(const std::vector<Resource>& desired);
+[[nodiscard]] Result<std::vector<const Resource*>> dependency_order(const std::vector<Resource>& desired);
 
 }  // namespace kstack::reconcile

@@ -23,13 +23,13 @@ class SharedPoller {
 
   /// Waits until `id` shows one of `settled` (its ready and its failed statuses) and returns it as that
   /// list showed it. Fails when it disappears, the deadline passes or stop is set.
-  Result<ObservedResource> wait_settled(const std::string& id, const std::set<std::string>& settled,
-                                        std::chrono::steady_clock::time_point deadline);
+  [[nodiscard]] Result<ObservedResource> wait_settled(const std::string& id, const std::set<std::string>& settled,
+                                                      std::chrono::steady_clock::time_point deadline);
 
   /// Waits until a list no longer shows `id`. Fails when it shows one of `failed`, the deadline passes or
   /// stop is set.
-  Result<void> wait_gone(const std::string& id, const std::set<std::string>& failed,
-                         std::chrono::steady_clock::time_point deadline);
+  [[nodiscard]] Result<void> wait_gone(const std::string& id, const std::set<std::string>& failed,
+                                       std::chrono::steady_clock::time_point deadline);
 
   /// How many list calls this poller made.
   int polls() const;
@@ -37,8 +37,9 @@ class SharedPoller {
  private:
   // 1: done, 0: keep waiting, -1: failed. `r` is null when the latest list did not show the id.
   using Verdict = std::function<int(const ObservedResource* r)>;
-  Result<std::optional<ObservedResource>> wait(const std::string& id, std::chrono::steady_clock::time_point deadline,
-                                               const Verdict& verdict);
+  [[nodiscard]] Result<std::optional<ObservedResource>> wait(const std::string& id,
+                                                             std::chrono::steady_clock::time_point deadline,
+                                                             const Verdict& verdict);
 
   KindOps& ops_;
   std::chrono::milliseconds interval_;

@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "reconcile/fake_cloud.h"
+#include "reconcile/testing/fake_cloud.h"
 
 namespace kstack::reconcile {
 namespace {

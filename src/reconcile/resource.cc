@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/text.h"
+
 namespace kstack::reconcile {
 
 std::string Key::to_string() const { return fmt::format("{}.{}", kind_name(kind), name); }
@@ -39,6 +41,19 @@ std::optional<Ref> parse_ref(std::string_view value) {
   }
   if (out.key.name.empty()) return std::nullopt;
   return out;
+}
+
+std::expected<std::string, Ref> resolve_refs(const std::string& value, const RefLookup& lookup) {
+  if (value.find("ref:") == std::string::npos) return value;
+  std::vector<std::string> items = split(value);
+  for (auto& item : items) {
+    auto r = parse_ref(item);
+    if (!r) continue;
+    auto resolved = lookup(*r);
+    if (!resolved || resolved->empty()) return std::unexpected(*r);
+    item = std::move(*resolved);
+  }
+  return join(items);
 }
 
 }  // namespace kstack::reconcile

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <expected>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -73,5 +75,14 @@ struct Ref {
 
 /// The reference a property value holds, or nothing when the value is plain text.
 std::optional<Ref> parse_ref(std::string_view value);
+
+/// RefLookup gives what a reference names: the target's id, or the attribute's value; nothing while the
+/// target does not exist or the attribute is empty (not known yet).
+using RefLookup = std::function<std::optional<std::string>(const Ref&)>;
+
+/// `value`, a property or a comma-separated list of them, with every reference replaced by what `lookup`
+/// gives; the first reference it cannot give when there is one. The one place the grammar is resolved:
+/// the plan shows an unresolved reference as "(known after apply)", the executor as an error.
+std::expected<std::string, Ref> resolve_refs(const std::string& value, const RefLookup& lookup);
 
 }  // namespace kstack::reconcile

@@ -38,5 +38,25 @@ TEST(ObservedState, FindsEveryCopyOfAKey) {
   EXPECT_EQ((Key{Kind::port, "x"}).to_string(), "port.x");
 }
 
+TEST(ResolveRefs, ReplacesEveryReferenceOfAListAndNamesTheFirstItCannot) {
+  const Key net{Kind::network, "demo-net"};
+  const Key lb{Kind::load_balancer, "demo-api"};
+  auto lookup = [&](const Ref& r) -> std::optional<std::string> {
+    if (r.key == net && r.attribute.empty()) return "net-id";
+    if (r.key == lb && r.attribute == "vip_port_id") return "";  // not known yet
+    return std::nullopt;
+  };
+  EXPECT_EQ(resolve_refs("plain,text", lookup), "plain,text");
+  EXPECT_EQ(resolve_refs(ref(net), lookup), "net-id");
+  EXPECT_EQ(resolve_refs("a," + ref(net) + ",b", lookup), "a,net-id,b");
+  auto empty = resolve_refs(ref(lb, "vip_port_id"), lookup);
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().key, lb);
+  EXPECT_EQ(empty.error().attribute, "vip_port_id");
+  auto missing = resolve_refs(ref(net) + "," + ref({Kind::subnet, "demo-subnet"}), lookup);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().key.name, "demo-subnet");
+}
+
 }  // namespace
 }  // namespace kstack::reconcile

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "model/ipv4.h"
+#include "util/ipv4.h"
 
 namespace kstack::reconcile {
 
@@ -31,11 +31,11 @@ RuleSpec from_group(std::string protocol, int min, int max, std::string group) {
 // The upper half of the subnet: the model gives it to Neutron's allocation pool, where the load
 // balancer's own addresses (and nothing kstack places) come from.
 Result<std::string> dynamic_pool_cidr(const model::ClusterModel& model) {
-  auto subnet = model::parse_cidr(model.subnet_cidr);
+  auto subnet = parse_network(model.subnet_cidr);
   if (!subnet) return std::unexpected(subnet.error());
-  auto start = model::parse_ipv4(model.dynamic_pool_start);
+  auto start = parse_address(model.dynamic_pool_start);
   if (!start) return std::unexpected(start.error());
-  return fmt::format("{}/{}", model::format_ipv4(*start), subnet->prefix + 1);
+  return fmt::format("{}/{}", start->to_string(), subnet->prefix + 1);
 }
 
 }  // namespace

@@ -40,7 +40,8 @@ struct SecurityGroupPlan {
 ///            anywhere when the ingress controller runs on their host network (no cloud integration);
 ///   nodes (every node but the bastion): VXLAN (UDP 8472) and ICMP between nodes, SSH only from the bastion.
 /// Every group also allows all egress, as Neutron's default rules do.
-Result<SecurityGroupPlan> security_groups(const spec::ClusterSpec& spec, const model::ClusterModel& model);
+[[nodiscard]] Result<SecurityGroupPlan> security_groups(const spec::ClusterSpec& spec,
+                                                        const model::ClusterModel& model);
 
 /// The resources of `plan`: one security_group each, one security_group_rule per rule.
 std::vector<Resource> security_group_resources(const SecurityGroupPlan& plan);

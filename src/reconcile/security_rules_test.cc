@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "reconcile/test_support.h"
+#include "reconcile/testing/reference_cluster.h"
 
 namespace kstack::reconcile {
 namespace {

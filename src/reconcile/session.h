@@ -38,14 +38,14 @@ struct Shortfall {
 /// user-data rendered with the ids the cloud gave (volumes, subnet, floating IP).
 class Session {
  public:
-  static Result<std::unique_ptr<Session>> open(const SessionOptions& options);
+  [[nodiscard]] static Result<std::unique_ptr<Session>> open(const SessionOptions& options);
 
   /// Resolves image, flavors and the external network and checks Octavia and the quotas against `plan`'s
   /// creations. The shortfalls, all at once; empty when everything fits.
-  Result<std::vector<Shortfall>> preflight(const Plan* plan = nullptr);
+  [[nodiscard]] Result<std::vector<Shortfall>> preflight(const Plan* plan = nullptr);
 
   /// The desired resources with user-data rendered against what `observed` shows.
-  Result<std::vector<Resource>> desired(const ObservedState& observed);
+  [[nodiscard]] Result<std::vector<Resource>> desired(const ObservedState& observed);
 
   /// Observes, plans, and (unless `dry_run`) executes; servers only once everything their user-data
   /// names exists. `on_plan` sees each plan before it runs.
@@ -55,8 +55,8 @@ class Session {
     int api_calls_observe = 0;
   };
   /// `through` (default: the session's cloud) lets a caller count or observe the calls.
-  Result<ApplyOutcome> apply(const PlanOptions& plan_options, const ExecutorOptions& exec_options,
-                             const std::function<bool(const Plan&)>& confirm, Cloud* through = nullptr);
+  [[nodiscard]] Result<ApplyOutcome> apply(const PlanOptions& plan_options, const ExecutorOptions& exec_options,
+                                           const std::function<bool(const Plan&)>& confirm, Cloud* through = nullptr);
 
   const spec::ClusterSpec& spec() const { return spec_; }
   const model::ClusterModel& model() const { return model_; }
@@ -66,7 +66,7 @@ class Session {
 
  private:
   Session() = default;
-  Result<CloudFacts> facts();
+  [[nodiscard]] Result<CloudFacts> facts();
 
   spec::ClusterSpec spec_;
   model::ClusterModel model_;

@@ -26,7 +26,7 @@ class SharedLists {
   /// During an observation, the one answer of `fetch` for `key` (sent by the first caller); otherwise a
   /// fresh `fetch()`. `key` names the call (collection and filter) and its type, `T` is what fetch returns.
   template <class T, class Fetch>
-  Result<T> get(const std::string& key, Fetch&& fetch) {
+  [[nodiscard]] Result<T> get(const std::string& key, Fetch&& fetch) {
     std::shared_future<std::any> shared;
     std::promise<std::any> mine;
     {

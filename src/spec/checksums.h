@@ -25,10 +25,10 @@ std::string_view mirror_path(std::string_view upstream_url);
 
 /// Parses sha256sum output. Blank lines and '#' comments are skipped; a malformed line or a path listed
 /// twice is an error naming "<file>:<line>".
-Result<MirrorChecksums> parse_checksums(std::string_view text, std::string_view file);
+[[nodiscard]] Result<MirrorChecksums> parse_checksums(std::string_view text, std::string_view file);
 
 /// Reads and parses a checksums file (at most 1 MiB).
-Result<MirrorChecksums> read_checksums(const std::string& path);
+[[nodiscard]] Result<MirrorChecksums> read_checksums(const std::string& path);
 
 /// The mirror paths of every file `release` pins for `arch` that `checksums` does not list, in the
 /// release's order.

@@ -15,7 +15,7 @@ using Errors = std::vector<kstack::Error>;
 
 /// Parses and validates a cluster.yaml held in memory. `filename` is only used in the
 /// "file:line:column" of each error. Every default is filled in; all errors are reported at once.
-std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view filename);
+[[nodiscard]] std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view filename);
 
 /// The path that names standard input instead of a file.
 inline constexpr std::string_view kStandardInput = "-";
@@ -25,9 +25,9 @@ std::string spec_source_name(const std::string& path);
 
 /// The text of a spec file, or of standard input for kStandardInput (at most 1 MiB); an error when it
 /// cannot be read. Lets a caller tell "cannot read" from "invalid".
-Result<std::string> read_spec_text(const std::string& path);
+[[nodiscard]] Result<std::string> read_spec_text(const std::string& path);
 
 /// Reads `path` and parses it like parse(). A file that cannot be read is one error whose `where` is the path.
-std::expected<ClusterSpec, Errors> load_file(const std::string& path);
+[[nodiscard]] std::expected<ClusterSpec, Errors> load_file(const std::string& path);
 
 }  // namespace kstack::spec

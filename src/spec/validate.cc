@@ -6,8 +6,8 @@
 #include <array>
 #include <optional>
 
-#include "spec/cidr.h"
 #include "spec/versions.h"
+#include "util/ipv4.h"
 
 namespace kstack::spec {
 namespace {

@@ -24,7 +24,7 @@ class StateDir {
   /// Creates `root` (0700) if needed and takes the lock file `<root>/.lock` (flock, holding our
   /// PID). Fails at once, naming the holder's PID, when another process holds it. Removes temp
   /// files a killed writer left behind.
-  static Result<StateDir> open(const std::filesystem::path& root);
+  [[nodiscard]] static Result<StateDir> open(const std::filesystem::path& root);
 
   StateDir(StateDir&& other) noexcept;
   StateDir& operator=(StateDir&& other) noexcept;
@@ -38,24 +38,24 @@ class StateDir {
   std::filesystem::path path(std::string_view relative) const;
 
   /// The whole content of a file.
-  Result<std::string> read(std::string_view relative) const;
+  [[nodiscard]] Result<std::string> read(std::string_view relative) const;
 
   /// Replaces (or creates) a file atomically, mode 0600, creating parent directories (0700).
-  Result<void> write(std::string_view relative, std::string_view content);
+  [[nodiscard]] Result<void> write(std::string_view relative, std::string_view content);
 
   /// Removes a file; removing a file that does not exist succeeds.
-  Result<void> remove(std::string_view relative);
+  [[nodiscard]] Result<void> remove(std::string_view relative);
 
   /// True when the file exists.
   bool exists(std::string_view relative) const;
 
   /// Every regular file under `relative_dir` (recursively), as sorted paths relative to the root.
   /// A directory that does not exist lists as empty. The lock file and temp files are left out.
-  Result<std::vector<std::string>> list(std::string_view relative_dir = "") const;
+  [[nodiscard]] Result<std::vector<std::string>> list(std::string_view relative_dir = "") const;
 
  private:
   StateDir(std::filesystem::path root, int lock_fd) : root_(std::move(root)), lock_fd_(lock_fd) {}
-  Result<std::filesystem::path> resolve(std::string_view relative) const;
+  [[nodiscard]] Result<std::filesystem::path> resolve(std::string_view relative) const;
 
   std::filesystem::path root_;
   int lock_fd_ = -1;

@@ -15,6 +15,7 @@ struct Error {
   std::string service;     // "compute", "network", ... when a cloud call failed
   int http_status = 0;     // 0 when no HTTP response was received
   std::string request_id;  // x-openstack-request-id / x-compute-request-id
+  std::string type;        // the service's name for the error (Neutron's "IpAddressAlreadyAllocated"); often empty
 
   /// One or more lines for a terminal: "where: what (HTTP 409, request req-…)\n  hint: …".
   std::string to_string() const;

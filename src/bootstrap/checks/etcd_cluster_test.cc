@@ -16,7 +16,7 @@
 
 #include "bootstrap/checks/process.h"
 #include "bootstrap/checks/rendered_cluster.h"
-#include "model/ipv4.h"
+#include "util/ipv4.h"
 
 namespace kstack::bootstrap::checks {
 namespace {
@@ -129,7 +129,7 @@ class EtcdClusterTest : public ::testing::Test {
     ASSERT_NE(cluster_, nullptr);
     members_ = cluster_->model.etcd_members();
     ASSERT_EQ(members_.size(), 3u);
-    auto subnet = model::parse_cidr(cluster_->model.subnet_cidr);
+    auto subnet = parse_network(cluster_->model.subnet_cidr);
     ASSERT_TRUE(subnet.has_value());
     auto hub = lab_.create_hub();
     ASSERT_EQ(hub.exit_code, 0) << hub.out;

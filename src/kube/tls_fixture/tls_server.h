@@ -16,13 +16,14 @@ struct TlsFiles {
 
 /// Makes a fresh CA, a serving certificate (SAN IP:127.0.0.1) and a client certificate in `dir` with the
 /// openssl command-line tool.
-Result<TlsFiles> make_tls_files(const std::filesystem::path& dir);
+[[nodiscard]] Result<TlsFiles> make_tls_files(const std::filesystem::path& dir);
 
 /// TlsServer is `openssl s_server -WWW` on 127.0.0.1: it serves the files under its document root over
 /// TLS and requires a client certificate signed by the given CA. Killed (its own PID) on destruction.
 class TlsServer {
  public:
-  static Result<std::unique_ptr<TlsServer>> start(const std::filesystem::path& dir, const TlsFiles& files);
+  [[nodiscard]] static Result<std::unique_ptr<TlsServer>> start(const std::filesystem::path& dir,
+                                                                const TlsFiles& files);
   ~TlsServer();
   TlsServer(const TlsServer&) = delete;
   TlsServer& operator=(const TlsServer&) = delete;

@@ -128,7 +128,7 @@ Net make_network(Client& c, const std::string& name, const std::string& tag, con
   auto router = network::create_router(c, name + "-router", ext->id, {tag});
   EXPECT_TRUE(router) << router.error().to_string();
   n.router = *router;
-  auto itf = network::add_router_interface(c, n.router.id, n.subnet.id);
+  auto itf = network::add_router_interface(c, n.router.id, {.subnet_id = n.subnet.id});
   EXPECT_TRUE(itf) << itf.error().to_string();
   auto sg = network::create_security_group(c, name + "-sg", "integration test", {tag});
   EXPECT_TRUE(sg) << sg.error().to_string();
@@ -137,7 +137,7 @@ Net make_network(Client& c, const std::string& name, const std::string& tag, con
 }
 
 void delete_network(Client& c, const Net& n) {
-  EXPECT_TRUE(network::remove_router_interface(c, n.router.id, n.subnet.id));
+  EXPECT_TRUE(network::remove_router_interface(c, n.router.id, {.subnet_id = n.subnet.id}));
   EXPECT_TRUE(network::delete_router(c, n.router.id));
   EXPECT_TRUE(network::delete_security_group(c, n.sg.id));
   EXPECT_TRUE(network::delete_subnet(c, n.subnet.id));

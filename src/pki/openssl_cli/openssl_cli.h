@@ -15,6 +15,6 @@ struct ToolRun {
 
 /// Runs `openssl <args...>` and waits for it. Only the tests use this: they check what kstack
 /// generates with the real tool, while kstack itself never runs it.
-Result<ToolRun> run_openssl(const std::vector<std::string>& args);
+[[nodiscard]] Result<ToolRun> run_openssl(const std::vector<std::string>& args);
 
 }  // namespace kstack::pki

@@ -39,7 +39,7 @@ class DevCloudCluster : public ::testing::Test {
   std::unique_ptr<Session> open(const std::string& spec);
 
   /// What an apply would do now (observe, desired, make_plan).
-  Result<Plan> plan_now(Session& s);
+  [[nodiscard]] Result<Plan> plan_now(Session& s);
   /// Fails the test with every action of the plan an apply would now execute.
   void expect_plan_empty(Session& s, const std::string& when);
 

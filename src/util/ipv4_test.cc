@@ -1,8 +1,8 @@
-#include "spec/cidr.h"
+#include "util/ipv4.h"
 
 #include <gtest/gtest.h>
 
-namespace kstack::spec {
+namespace kstack {
 namespace {
 
 TEST(Ipv4, ParsesDottedQuads) {
@@ -57,5 +57,32 @@ TEST(Cidr, PrivateRanges) {
   EXPECT_FALSE(Cidr::parse("10.0.0.0/7")->is_private());
 }
 
+TEST(Cidr, ParseNetworkRefusesHostBitsWithTheText) {
+  auto cidr = parse_network("10.0.0.0/16");
+  ASSERT_TRUE(cidr) << cidr.error().to_string();
+  EXPECT_EQ(cidr->size(), 65536u);
+  EXPECT_TRUE(cidr->contains(*Ipv4::parse("10.0.255.1")));
+  EXPECT_FALSE(cidr->contains(*Ipv4::parse("10.1.0.1")));
+  auto host = parse_network("10.0.0.1/16");
+  ASSERT_FALSE(host);
+  EXPECT_EQ(host.error().what, "'10.0.0.1/16' has host bits set");
+  EXPECT_FALSE(parse_network("10.0.0.0/33"));
+  EXPECT_FALSE(parse_network("10.0.0.0"));
+  EXPECT_TRUE(parse_network("0.0.0.0/0")->contains(*Ipv4::parse("169.254.169.254")));
+  auto bad = parse_address("10.0.0");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().what, "'10.0.0' is not an IPv4 address");
+  EXPECT_EQ(parse_address("10.0.1.254")->to_string(), "10.0.1.254");
+}
+
+TEST(Ipv4, DocumentationAddressesAreKnown) {
+  EXPECT_TRUE(is_documentation_address("203.0.113.57"));
+  EXPECT_TRUE(is_documentation_address("192.0.2.1"));
+  EXPECT_TRUE(is_documentation_address("198.51.100.255"));
+  EXPECT_FALSE(is_documentation_address("203.0.114.1"));
+  EXPECT_FALSE(is_documentation_address("10.0.0.5"));
+  EXPECT_FALSE(is_documentation_address("not an address"));
+}
+
 }  // namespace
-}  // namespace kstack::spec
+}  // namespace kstack

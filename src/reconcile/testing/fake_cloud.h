@@ -29,7 +29,7 @@ class FakeCloud : public Cloud {
   ~FakeCloud() override;
 
   KindOps& ops(Kind kind) override;
-  Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
+  [[nodiscard]] Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
   std::string save_evidence(const ObservedResource& failed) override;
 
   /// Puts a resource in the cloud as if something had created it earlier; returns its id.

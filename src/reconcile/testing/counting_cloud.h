@@ -15,7 +15,7 @@ class CountingCloud : public Cloud {
   ~CountingCloud() override;
 
   KindOps& ops(Kind kind) override;
-  Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
+  [[nodiscard]] Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
   std::string save_evidence(const ObservedResource& failed) override;
   void observation_began() override { inner_.observation_began(); }
   void observation_ended() override { inner_.observation_ended(); }

@@ -1,10 +1,10 @@
-#include "reconcile/counting_cloud.h"
+#include "reconcile/testing/counting_cloud.h"
 
 #include <gtest/gtest.h>
 
 #include "reconcile/executor.h"
-#include "reconcile/fake_cloud.h"
-#include "reconcile/test_support.h"
+#include "reconcile/testing/fake_cloud.h"
+#include "reconcile/testing/reference_cluster.h"
 
 namespace kstack::reconcile {
 namespace {

@@ -1,10 +1,10 @@
-#include "spec/cidr.h"
+#include "util/ipv4.h"
 
 #include <fmt/format.h>
 
 #include <charconv>
 
-namespace kstack::spec {
+namespace kstack {
 namespace {
 
 // A decimal number without sign or leading zeros, at most `max`.
@@ -63,4 +63,26 @@ bool Cidr::is_private() const {
 
 std::string Cidr::to_string() const { return fmt::format("{}/{}", address.to_string(), prefix); }
 
-}  // namespace kstack::spec
+Result<Ipv4> parse_address(std::string_view text) {
+  auto address = Ipv4::parse(text);
+  if (!address) return fail(fmt::format("'{}' is not an IPv4 address", text));
+  return *address;
+}
+
+Result<Cidr> parse_network(std::string_view text) {
+  auto cidr = Cidr::parse(text);
+  if (!cidr) return fail(fmt::format("'{}' is not a CIDR (address/prefix, prefix 0-32)", text));
+  if (!cidr->is_network()) return fail(fmt::format("'{}' has host bits set", text));
+  return *cidr;
+}
+
+bool is_documentation_address(std::string_view text) {
+  auto address = Ipv4::parse(text);
+  if (!address) return false;
+  for (const char* net : {"192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"}) {
+    if (Cidr::parse(net)->contains(*address)) return true;
+  }
+  return false;
+}
+
+}  // namespace kstack

@@ -1,4 +1,4 @@
-#include "reconcile/fake_cloud.h"
+#include "reconcile/testing/fake_cloud.h"
 
 #include <fmt/format.h>
 

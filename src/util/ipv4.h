@@ -1,3 +1,4 @@
+// IPv4 addresses and networks: the one type the spec checks, the addressing plan and the rules use.
 #pragma once
 
 #include <cstdint>
@@ -5,7 +6,9 @@
 #include <string>
 #include <string_view>
 
-namespace kstack::spec {
+#include "util/error.h"
+
+namespace kstack {
 
 /// Ipv4 is an IPv4 address as a host-order integer.
 struct Ipv4 {
@@ -36,4 +39,15 @@ struct Cidr {
   std::string to_string() const;
 };
 
-}  // namespace kstack::spec
+/// The address `text` names; an error naming the text when it is no dotted quad.
+[[nodiscard]] Result<Ipv4> parse_address(std::string_view text);
+
+/// The network `text` names ("10.0.0.0/16"); an error naming the text when it is no CIDR or has host
+/// bits set.
+[[nodiscard]] Result<Cidr> parse_network(std::string_view text);
+
+/// Whether `text` is an address reserved for documentation (RFC 5737: 192.0.2.0/24, 198.51.100.0/24,
+/// 203.0.113.0/24). No real network routes them; a test cloud's floating IPs use them.
+bool is_documentation_address(std::string_view text);
+
+}  // namespace kstack

@@ -1,4 +1,4 @@
-#include "reconcile/counting_cloud.h"
+#include "reconcile/testing/counting_cloud.h"
 
 namespace kstack::reconcile {
 
