@@ -35,7 +35,7 @@ if [ -f "$build/obj/mode" ] && [ "$(cat "$build/obj/mode")" != "$mode" ]; then r
 echo "$mode" >"$build/obj/mode"
 
 # Build: one object per source, compiled only when the source or a header is newer.
-sources=("$root"/src/spec/*.cc "$root/src/util/error.cc" "$root/fuzz/spec_fuzz.cc")
+sources=("$root"/src/spec/*.cc "$root/src/util/error.cc" "$root/src/util/ipv4.cc" "$root/fuzz/spec_fuzz.cc")
 # The plugin mode links AFL++'s libFuzzer-compatible driver (persistent mode, input in shared memory).
 # The classic mode has no persistent-mode runtime for that driver: it links the corpus replay main and
 # afl-fuzz passes each input as a file (@@), one fork per execution.
