@@ -1,9 +1,12 @@
 // Apply on the dev cloud: wall time and cloud calls of the reference HA cluster and of a 50-worker
-// cluster, then of a no-op apply of each, then destroy. For the reference size (3 workers) it also runs
+// cluster, then of a no-op apply of each, then destroy. After each apply it prints the run's critical
+// path (the longest chain of dependent steps, each at its measured duration: no scheduler could finish
+// sooner) and the ratio of the apply's wall time to it. For the reference size (3 workers) it also runs
 // bench/openstack_cli_baseline.sh, the same cluster made and deleted with the plain openstack CLI, and
 // prints both wall times and their ratio. Run with the dev cloud up (devcloud/up):
-//   build/bench/apply_bench [--baseline | --no-baseline] [workers...]      (default: 3 50)
-// --baseline runs the baseline even without the reference size among the sizes.
+//   build/bench/apply_bench [--baseline | --no-baseline] [--cloud NAME] [workers...]   (default: 3 50)
+// --baseline runs the baseline even without the reference size among the sizes; --cloud devcloud-slow
+// runs through the dev cloud's delaying proxy (devcloud/latency sets its delay).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -26,13 +29,13 @@ using namespace kstack::reconcile;
 
 namespace {
 
-std::string spec_for(const fs::path& dir, const std::string& name, int workers) {
+std::string spec_for(const fs::path& dir, const std::string& name, int workers, const std::string& cloud) {
   std::ifstream in(fs::path(KSTACK_SOURCE_DIR) / "tests/specs/good/ha.yaml");
   std::stringstream text;
   text << in.rdbuf();
   std::string yaml = text.str();
   yaml = std::regex_replace(yaml, std::regex("\nname: kstack"), "\nname: " + name);
-  yaml = std::regex_replace(yaml, std::regex("cloud: \"\""), "cloud: devcloud");
+  yaml = std::regex_replace(yaml, std::regex("cloud: \"\""), "cloud: " + cloud);
   yaml = std::regex_replace(yaml, std::regex("ssh_public_key_file: \"[^\"]*\"\n"), "");
   yaml = std::regex_replace(
       yaml, std::regex("ssh_public_key: \"\""),
@@ -82,6 +85,24 @@ std::optional<Timing> run_baseline(const std::string& name) {
   return timing;
 }
 
+// The critical path of an apply: its length, the apply's wall time over it, and the chain itself.
+void print_critical_path(const ApplyResult& result, double apply_s) {
+  if (result.timeline.empty()) return;
+  const auto path = critical_path(result.timeline);
+  auto first = result.timeline.front().started, last = result.timeline.front().finished;
+  for (const auto& step : result.timeline) last = std::max(last, step.finished);
+  const double executed_s = std::chrono::duration<double>(last - first).count();
+  fmt::print("{:>8} critical path {:.1f} s; apply {:.1f} s = {:.2f}x the path (execution alone {:.1f} s = {:.2f}x)\n",
+             "", path.seconds, apply_s, apply_s / path.seconds, executed_s, executed_s / path.seconds);
+  std::string chain;
+  for (size_t i : path.steps) {
+    const auto& step = result.timeline[i];
+    chain +=
+        fmt::format("{}{} {} {:.1f}s", chain.empty() ? "" : " -> ", step.verb, step.key.to_string(), step.seconds());
+  }
+  fmt::print("{:>8} path: {}\n", "", chain);
+}
+
 void print_comparison(const Timing& kstack, const Timing& cli) {
   auto ratio = [](double a, double b) { return b > 0 ? fmt::format("{:.1f}x", a / b) : std::string("-"); };
   fmt::print("\nreference cluster ({} workers): openstack CLI script vs kstack\n", kReferenceWorkers);
@@ -107,16 +128,19 @@ int main(int argc, char** argv) {
   setenv("OS_CLIENT_CONFIG_FILE", clouds.c_str(), 1);
   std::vector<int> sizes;
   std::optional<bool> baseline;
+  std::string cloud = "devcloud";
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg == "--baseline") {
+    if (arg == "--cloud" && i + 1 < argc) {
+      cloud = argv[++i];
+    } else if (arg == "--baseline") {
       baseline = true;
     } else if (arg == "--no-baseline") {
       baseline = false;
     } else if (std::atoi(argv[i]) > 0) {
       sizes.push_back(std::atoi(argv[i]));
     } else {
-      fmt::print(stderr, "usage: apply_bench [--baseline | --no-baseline] [workers...]\n");
+      fmt::print(stderr, "usage: apply_bench [--baseline | --no-baseline] [--cloud NAME] [workers...]\n");
       return 2;
     }
   }
@@ -132,7 +156,8 @@ int main(int argc, char** argv) {
   int status = 0;
   for (int workers : sizes) {
     std::string name = fmt::format("bench{}", workers);
-    auto session = Session::open({.spec_file = spec_for(dir, name, workers), .state_dir = (dir / name).string()});
+    auto session =
+        Session::open({.spec_file = spec_for(dir, name, workers, cloud), .state_dir = (dir / name).string()});
     if (!session) {
       fmt::print(stderr, "{}\n", session.error().to_string());
       return 1;
@@ -184,6 +209,7 @@ int main(int argc, char** argv) {
     fmt::print("{:>8} no-op http by purpose: auth {}, discovery {}, list {}, other {}\n", "",
                noop_kinds.auth - before_noop.auth, noop_kinds.discovery - before_noop.discovery,
                noop_kinds.reads - before_noop.reads, noop_kinds.writes - before_noop.writes);
+    if (applied) print_critical_path(applied->result, apply_s);
     std::fflush(stdout);
     if (workers == kReferenceWorkers) reference = Timing{apply_s, destroy_s, apply_calls + gone.total()};
   }

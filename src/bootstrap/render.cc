@@ -78,16 +78,38 @@ Result<RenderedNode> render_node(const RenderContext& ctx, const model::Node& no
   return out;
 }
 
-Result<std::vector<RenderedNode>> render_cluster(const spec::ClusterSpec& spec, const model::ClusterModel& model,
-                                                 const pki::ClusterPki& pki, const BootstrapSecrets& secrets,
-                                                 const RenderOptions& options) {
+namespace {
+
+Result<const spec::Release*> release_of(const spec::ClusterSpec& spec) {
   const spec::Release* release = spec::find_release(spec.kubernetes.version);
   if (release == nullptr) {
     return fail(
         fmt::format("Kubernetes {} is not a version kstack pins binaries and images for", spec.kubernetes.version),
         "kubernetes.version");
   }
-  const RenderContext ctx{spec, model, pki, *release, secrets, options};
+  return release;
+}
+
+}  // namespace
+
+Result<RenderedNode> render_named_node(const spec::ClusterSpec& spec, const model::ClusterModel& model,
+                                       const pki::ClusterPki& pki, const BootstrapSecrets& secrets,
+                                       const RenderOptions& options, std::string_view name) {
+  auto release = release_of(spec);
+  if (!release) return std::unexpected(release.error());
+  const RenderContext ctx{spec, model, pki, **release, secrets, options};
+  for (const auto& node : model.nodes) {
+    if (node.name == name) return render_node(ctx, node);
+  }
+  return fail(fmt::format("the cluster has no node {}", name), std::string(name));
+}
+
+Result<std::vector<RenderedNode>> render_cluster(const spec::ClusterSpec& spec, const model::ClusterModel& model,
+                                                 const pki::ClusterPki& pki, const BootstrapSecrets& secrets,
+                                                 const RenderOptions& options) {
+  auto release = release_of(spec);
+  if (!release) return std::unexpected(release.error());
+  const RenderContext ctx{spec, model, pki, **release, secrets, options};
   std::vector<RenderedNode> out;
   out.reserve(model.nodes.size());
   for (const auto& node : model.nodes) {

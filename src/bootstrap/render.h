@@ -21,6 +21,12 @@ namespace kstack::bootstrap {
                                                                const BootstrapSecrets& secrets,
                                                                const RenderOptions& options);
 
+/// Renders the node of the model named `name` alone, exactly as render_cluster() renders it: the
+/// reconciler renders each server's user-data when the server is about to be created.
+[[nodiscard]] Result<RenderedNode> render_named_node(const spec::ClusterSpec& spec, const model::ClusterModel& model,
+                                                     const pki::ClusterPki& pki, const BootstrapSecrets& secrets,
+                                                     const RenderOptions& options, std::string_view name);
+
 /// Writes the reviewable tree: `<dir>/<node>/user-data` (the exact bytes Nova receives),
 /// `<dir>/<node>/cloud-config.yaml` (before compression) and `<dir>/<node>/files/<path>` for every
 /// file, secrets with mode 0600. Files of an earlier render that are no longer produced are removed.

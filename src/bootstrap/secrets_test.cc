@@ -79,5 +79,41 @@ TEST(Secrets, RenderingTwiceFromTheSameStateDirectoryIsDeterministic) {
   for (size_t i = 0; i < runs[0].size(); ++i) EXPECT_EQ(runs[0][i].user_data, runs[1][i].user_data) << runs[0][i].name;
 }
 
+// The API's floating IP is in the API server's certificate, which only masters carry: every other node's
+// user-data is the same without it. The reconciler relies on this to boot those nodes before the
+// floating IP exists; each node rendered alone is byte for byte what the whole cluster's render gives it.
+TEST(Secrets, OnlyMastersUserDataDependsOnTheApiFloatingIp) {
+  TempDir dir;
+  auto spec = testing::reference_spec();
+  auto model = model::build_model(spec);
+  ASSERT_TRUE(model.has_value());
+  auto state = state::StateDir::open(dir.path / "state");
+  ASSERT_TRUE(state.has_value());
+  auto secrets = ensure_secrets(*state);
+  ASSERT_TRUE(secrets.has_value());
+  std::vector<RenderedNode> runs[2];
+  const char* addresses[2] = {"", "203.0.113.7"};
+  for (int i = 0; i < 2; ++i) {
+    auto pki = pki::ensure_pki(*state, pki_inputs(spec, *model, addresses[i]));
+    ASSERT_TRUE(pki.has_value()) << pki.error().to_string();
+    auto nodes = render_cluster(spec, *model, *pki, *secrets, RenderOptions{});
+    ASSERT_TRUE(nodes.has_value()) << nodes.error().to_string();
+    runs[i] = std::move(*nodes);
+    for (const auto& node : runs[i]) {
+      auto alone = render_named_node(spec, *model, *pki, *secrets, RenderOptions{}, node.name);
+      ASSERT_TRUE(alone.has_value()) << alone.error().to_string();
+      EXPECT_EQ(alone->user_data, node.user_data) << node.name;
+    }
+  }
+  ASSERT_EQ(runs[0].size(), runs[1].size());
+  for (size_t i = 0; i < runs[0].size(); ++i) {
+    const bool same = runs[0][i].user_data == runs[1][i].user_data;
+    EXPECT_EQ(same, runs[0][i].role != model::Role::master) << runs[0][i].name;
+  }
+  auto pki = pki::ensure_pki(*state, pki_inputs(spec, *model, ""));
+  ASSERT_TRUE(pki.has_value());
+  EXPECT_FALSE(render_named_node(spec, *model, *pki, *secrets, RenderOptions{}, "demo-worker-9").has_value());
+}
+
 }  // namespace
 }  // namespace kstack::bootstrap

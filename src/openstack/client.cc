@@ -103,6 +103,7 @@ std::string query(const std::vector<std::pair<std::string, std::string>>& params
 Client::Client(CloudConfig cloud, TransportOptions options) : cloud_(std::move(cloud)) {
   if (options.cacert.empty()) options.cacert = cloud_.cacert;
   options.insecure = options.insecure || cloud_.insecure;
+  if (cloud_.api_timeout_s > 0) options.total_timeout = std::chrono::seconds(cloud_.api_timeout_s);
   transport_ = std::make_unique<Transport>(std::move(options));
 }
 

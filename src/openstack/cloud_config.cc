@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -176,6 +177,13 @@ Result<CloudConfig> parse_cloud(const std::string& name, const std::string& clou
   c.cacert = str(entry, "cacert");
   if (auto v = str(entry, "verify"); !v.empty() && !truthy(v)) c.insecure = true;
   if (auto v = str(entry, "insecure"); !v.empty() && truthy(v)) c.insecure = true;
+  if (auto v = str(entry, "api_timeout"); !v.empty()) {
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), c.api_timeout_s);
+    if (ec != std::errc() || end != v.data() + v.size() || c.api_timeout_s <= 0) {
+      return fail(fmt::format("api_timeout is \"{}\"; it must be a whole number of seconds above 0", v),
+                  fmt::format("{}: clouds.{}.api_timeout", source, name), "for example api_timeout: 60");
+    }
+  }
   auto method = parse_method(str(entry, "auth_type"), c, source);
   if (!method) return std::unexpected(method.error());
   c.method = *method;

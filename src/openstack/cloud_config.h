@@ -27,6 +27,7 @@ struct CloudConfig {
   std::string interface = "public";  // public | internal | admin
   std::string cacert;
   bool insecure = false;
+  int api_timeout_s = 0;  // api_timeout: how long one API request may take; 0: kstack's default
 };
 
 /// Reads an environment variable; a seam so that tests need not touch the real environment.

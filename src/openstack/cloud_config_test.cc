@@ -1,5 +1,6 @@
 #include "openstack/cloud_config.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -43,6 +44,7 @@ clouds:
       token: tok
       project_id: p-1
     cacert: /etc/ssl/cloud.pem
+    api_timeout: 15
 )";
 
 const char* kSecure = R"(
@@ -88,6 +90,21 @@ TEST(CloudConfig, ReadsTokenAuthAndCacert) {
   EXPECT_EQ(c->token, "tok");
   EXPECT_EQ(c->project_id, "p-1");
   EXPECT_EQ(c->cacert, "/etc/ssl/cloud.pem");
+  EXPECT_EQ(c->api_timeout_s, 15);
+  EXPECT_EQ(parse_cloud("appcred", kClouds, "", "clouds.yaml")->api_timeout_s, 0);
+}
+
+TEST(CloudConfig, ApiTimeoutMustBeWholeSeconds) {
+  for (const char* value : {"0", "-3", "1.5", "soon"}) {
+    const std::string yaml = fmt::format(
+        "clouds:\n  c:\n    auth_type: token\n    auth:\n      auth_url: https://k.example\n      token: t\n"
+        "      project_id: p\n    api_timeout: \"{}\"\n",
+        value);
+    auto c = parse_cloud("c", yaml, "", "clouds.yaml");
+    ASSERT_FALSE(c) << value;
+    EXPECT_EQ(c.error().where, "clouds.yaml: clouds.c.api_timeout") << value;
+    EXPECT_NE(c.error().what.find(value), std::string::npos) << c.error().what;
+  }
 }
 
 TEST(CloudConfig, UnknownCloudNamesTheFile) {

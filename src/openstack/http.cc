@@ -335,7 +335,9 @@ Result<HttpResponse> Transport::send(const HttpRequest& request) {
               (request.retry == RetryRule::idempotent || (request.retry == RetryRule::create && !delivered_maybe));
     } else {
       const int s = result->status;
-      retry = s == 429 || (request.retry == RetryRule::idempotent && (s == 502 || s == 503 || s == 504));
+      // A 500 too: a repeat of an idempotent call is harmless, and a service's transient fault (a lost
+      // database connection, a message-queue timeout) is answered with one.
+      retry = s == 429 || (request.retry == RetryRule::idempotent && (s == 500 || s == 502 || s == 503 || s == 504));
       retry_after = result->header("retry-after");
     }
     if (!retry || last) return result;

@@ -15,7 +15,7 @@ namespace kstack::openstack {
 /// RetryRule says which failures a call may be retried on, decided per call by what a repeat could do.
 enum class RetryRule {
   // GET, PUT, DELETE and POSTs that change nothing or converge (token issue, add a router interface):
-  // retried on connection errors, 429 and 502/503/504.
+  // retried on connection errors, 429 and 500/502/503/504.
   idempotent,
   // A POST that creates something: retried only when the request provably never reached the service
   // (connection refused, name not resolved) or was refused by the rate limiter (429), so a retry can

@@ -101,15 +101,15 @@ TEST(Transport, A429IsRetriedEvenForACreatingPost) {
   EXPECT_EQ(server.count("POST", "/servers"), 2);
 }
 
-TEST(Transport, RetriesA503ForIdempotentCallsOnly) {
+TEST(Transport, RetriesA5xxForIdempotentCallsOnly) {
   ReplayServer server;
-  server.on("GET", "/x", {Reply{503, "busy"}, Reply{502, "bad"}, Reply{200, "{}"}});
+  server.on("GET", "/x", {Reply{503, "busy"}, Reply{502, "bad"}, Reply{500, "oops"}, Reply{200, "{}"}});
   server.on("POST", "/servers", {Reply{503, "busy"}, Reply{202, "{}"}});
   Transport t(fast(), std::make_shared<InFlightLimit>(10));
   auto g = t.send(get(server, "/x"));
   ASSERT_TRUE(g);
   EXPECT_EQ(g->status, 200);
-  EXPECT_EQ(server.count("GET", "/x"), 3);
+  EXPECT_EQ(server.count("GET", "/x"), 4);
   auto p = t.send({"POST", server.url() + "/servers", {}, "{}", RetryRule::create});
   ASSERT_TRUE(p);
   EXPECT_EQ(p->status, 503);  // the create may have happened: not repeated

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "reconcile/plan.h"
 #include "reconcile/security_rules.h"
 
 namespace kstack::reconcile {
@@ -187,15 +188,16 @@ Result<std::vector<Resource>> desired_resources(const spec::ClusterSpec& spec, c
     }
     auto user_data = facts.user_data.find(node.name);
     std::string data = user_data == facts.user_data.end() ? std::string() : user_data->second;
-    s.props = {{"flavor_id", flavor->second},
-               {"image_id", facts.image_id},
-               {"key_name", n.keypair},
-               {"port_id", ref(port)},
-               {"availability_zone", pool.availability_zone},
-               {"role", model::role_name(node.role)},
-               {"user_data_sha256", sha256_hex(data)},
-               {"volume_id", ""},
-               {"server_group_id", ""}};
+    s.props = {
+        {"flavor_id", flavor->second},
+        {"image_id", facts.image_id},
+        {"key_name", n.keypair},
+        {"port_id", ref(port)},
+        {"availability_zone", pool.availability_zone},
+        {"role", model::role_name(node.role)},
+        {"user_data_sha256", facts.provisional_user_data.contains(node.name) ? kKnownAfterApply : sha256_hex(data)},
+        {"volume_id", ""},
+        {"server_group_id", ""}};
     s.payload["user_data"] = std::move(data);
     if (node.volume_size_gb > 0) {
       Key volume{Kind::volume, volume_name(node.name)};
@@ -209,6 +211,10 @@ Result<std::vector<Resource>> desired_resources(const spec::ClusterSpec& spec, c
     if (auto g = server_groups.find(node.role); g != server_groups.end()) {
       s.props["server_group_id"] = ref(g->second);
       s.depends_on.push_back(g->second);
+    }
+    // A master's API certificate names the API's floating IP: its user-data waits for the address.
+    if (node.role == model::Role::master && !model.api_vip.empty() && spec.api_load_balancer.floating_ip) {
+      s.depends_on.push_back({Kind::floating_ip, n.api_floating_ip});
     }
     out.push_back(std::move(s));
   }

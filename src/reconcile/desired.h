@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ struct CloudFacts {
   std::map<model::Role, std::string> flavor_ids;  // one per role that has nodes
   std::string external_network_id;
   std::map<std::string, std::string> user_data;  // by node name; a node without one boots with none
+  // Nodes whose user-data names resources that do not exist yet (its data volume, the API's floating IP):
+  // theirs is provisional (the right size, for the pre-flight check), rendered again when the server is
+  // created, and shown as known after apply.
+  std::set<std::string> provisional_user_data;
 };
 
 /// Names of the cluster-wide resources, so that commands and tests need not spell them.

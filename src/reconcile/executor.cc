@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -26,6 +26,8 @@ struct Task {
   int waiting_on = 0;
   bool skipped = false;
   bool finished = false;
+  bool ran = false;  // it was started (and so finished, well or not)
+  std::chrono::steady_clock::time_point started, ended;
 };
 
 const char* verb(TaskType type) {
@@ -51,12 +53,11 @@ class Run {
  public:
   Run(const Plan& plan, const ObservedState& observed, Cloud& cloud, const ExecutorOptions& options)
       : plan_(plan), cloud_(cloud), options_(options) {
-    std::set<std::string> leaving;
     for (const auto& a : plan.actions) {
-      if (a.current && (a.op == Op::remove || a.op == Op::replace)) leaving.insert(a.current->id);
+      if (a.current && (a.op == Op::remove || a.op == Op::replace)) leaving_.insert(a.current->id);
     }
     for (const auto& r : observed.resources) {
-      if (r.origin == Origin::kstack && !leaving.contains(r.id)) known_.emplace(r.key, r);
+      if (r.origin == Origin::kstack && !leaving_.contains(r.id)) known_.emplace(r.key, r);
     }
     build_graph();
   }
@@ -72,6 +73,7 @@ class Run {
     result_.interrupted = stopped();
     result_.resources = known_;
     for (const auto& [kind, p] : pollers_) result_.polls[kind] = p->polls();
+    record_timeline();
     return std::move(result_);
   }
 
@@ -135,6 +137,66 @@ class Run {
     }
   }
 
+  // Under mu_. A step's expected duration: the mean of its kind's and verb's steps so far, else the kind's.
+  double expected_seconds(const Task& t) const {
+    const Kind kind = t.action->key.kind;
+    if (auto it = measured_.find({kind, t.type}); it != measured_.end()) return it->second.first / it->second.second;
+    const auto& policy = kind_policy(kind);
+    return t.type == TaskType::remove ? policy.expected_delete_s : policy.expected_create_s;
+  }
+
+  // Under mu_. The ready step with the longest chain after it (critical-path scheduling); the ranks are
+  // computed again when a measurement changed an estimate.
+  size_t take_ready() {
+    if (ranks_stale_) {
+      if (dependents_.size() != tasks_.size()) {
+        for (const auto& task : tasks_) dependents_.push_back(task.dependents);
+      }
+      std::vector<double> weights(tasks_.size());
+      for (size_t i = 0; i < tasks_.size(); ++i) weights[i] = tasks_[i].finished ? 0 : expected_seconds(tasks_[i]);
+      rank_ = remaining_lengths(dependents_, weights);
+      ranks_stale_ = false;
+    }
+    auto best = ready_.begin();
+    for (auto it = ready_.begin(); it != ready_.end(); ++it) {
+      if (rank_[*it] > rank_[*best]) best = it;  // ties: the earliest ready, in plan order
+    }
+    size_t t = *best;
+    ready_.erase(best);
+    return t;
+  }
+
+  // Under mu_.
+  void measured(const Task& t) {
+    auto& [total, count] = measured_[{t.action->key.kind, t.type}];
+    total += std::chrono::duration<double>(t.ended - t.started).count();
+    ++count;
+    ranks_stale_ = true;
+  }
+
+  void record_timeline() {
+    std::vector<size_t> index(tasks_.size(), tasks_.size());
+    std::vector<size_t> order;
+    for (size_t i = 0; i < tasks_.size(); ++i) {
+      if (tasks_[i].ran) order.push_back(i);
+    }
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return tasks_[a].started < tasks_[b].started; });
+    for (size_t i : order) {
+      index[i] = result_.timeline.size();
+      result_.timeline.push_back({.key = tasks_[i].action->key,
+                                  .verb = verb(tasks_[i].type),
+                                  .started = tasks_[i].started,
+                                  .finished = tasks_[i].ended,
+                                  .after = {}});
+    }
+    for (size_t i : order) {
+      for (size_t d : tasks_[i].dependents) {
+        if (index[d] < tasks_.size()) result_.timeline[index[d]].after.push_back(index[i]);
+      }
+    }
+  }
+
   bool stopped() const { return options_.stop && options_.stop->load(); }
 
   void work() {
@@ -146,14 +208,18 @@ class Run {
         cv_.wait_for(l, std::chrono::milliseconds(100));
         continue;
       }
-      size_t t = ready_.front();
-      ready_.pop_front();
+      size_t t = take_ready();
       ++running_;
+      tasks_[t].ran = true;
+      tasks_[t].started = std::chrono::steady_clock::now();
       l.unlock();
       auto ok = run_task(tasks_[t]);
+      const auto ended = std::chrono::steady_clock::now();
       l.lock();
       --running_;
+      tasks_[t].ended = ended;
       tasks_[t].finished = true;
+      if (ok) measured(tasks_[t]);
       if (ok) {
         for (size_t d : tasks_[t].dependents) {
           if (--tasks_[d].waiting_on == 0 && !tasks_[d].skipped) ready_.push_back(d);
@@ -246,9 +312,22 @@ class Run {
     const auto& policy = kind_policy(key.kind);
     auto& ops = cloud_.ops(key.kind);
     for (int attempt = 0;; ++attempt) {
-      auto resolved = resolve_references(desired, known());
+      auto known_now = known();
+      auto resolved = resolve_references(desired, known_now);
       if (!resolved) return std::unexpected(located(resolved.error(), key, "create"));
+      if (options_.prepare) {
+        resolved = options_.prepare(std::move(*resolved), known_now);
+        if (!resolved) return std::unexpected(located(resolved.error(), key, "create"));
+      }
       auto made = ops.create(*resolved);
+      for (int look = 0; !made && may_have_been_made(made.error()) && look < kLooksAfterAnUnclearCreate; ++look) {
+        // The create may have taken effect (its answer was lost, or the service failed after acting): look
+        // for it before creating again, so that a lost answer never leaves a duplicate.
+        emit({Event::Type::retrying, key, "create", made.error().what + "; looking whether it was made"});
+        auto found = find_made(key);
+        if (!found) break;
+        made = *found ? Result<ObservedResource>(**found) : ops.create(*resolved);
+      }
       if (!made) return std::unexpected(located(made.error(), key, "create"));
       made->key = key;
       if (!policy.async_create) {
@@ -273,6 +352,26 @@ class Run {
       if (auto gone = remove(*state); !gone) return gone;
       if (stopped()) return fail("interrupted before creating it again", key.to_string());
     }
+  }
+
+  // A create that failed this way may still have made its resource: no answer came, or the service
+  // answered with a server-side error (5xx) after it may have acted.
+  static bool may_have_been_made(const Error& e) {
+    return !e.service.empty() && (e.http_status == 0 || e.http_status >= 500);
+  }
+
+  // The resource `key` as the cloud lists it now, not one this run already knows (nor one it is deleting);
+  // none when the cloud has no such resource.
+  Result<std::optional<ObservedResource>> find_made(const Key& key) {
+    auto listed = cloud_.ops(key.kind).list();
+    if (!listed) return std::unexpected(listed.error());
+    const auto now_known = known();
+    for (auto& r : *listed) {
+      if (r.key != key || leaving_.contains(r.id)) continue;
+      if (auto it = now_known.find(key); it != now_known.end() && it->second.id == r.id) continue;
+      return std::optional<ObservedResource>(std::move(r));
+    }
+    return std::optional<ObservedResource>();
   }
 
   Result<void> update(const ObservedResource& current, const Resource& desired) {
@@ -313,15 +412,22 @@ class Run {
     return {};
   }
 
+  static constexpr int kLooksAfterAnUnclearCreate = 2;
+
   const Plan& plan_;
   Cloud& cloud_;
+  std::set<std::string> leaving_;  // ids the plan deletes: never taken for a resource a create made
   const ExecutorOptions& options_;
   std::vector<Task> tasks_;
 
   std::mutex mu_;  // guards the graph's progress and result_
   std::condition_variable cv_;
-  std::deque<size_t> ready_;
+  std::vector<size_t> ready_;
   int running_ = 0;
+  std::vector<std::vector<size_t>> dependents_;  // the graph's edges, as remaining_lengths takes them
+  std::vector<double> rank_;                     // each task's longest chain of expected durations, itself included
+  bool ranks_stale_ = true;
+  std::map<std::pair<Kind, TaskType>, std::pair<double, int>> measured_;  // total seconds, steps
   ApplyResult result_;
 
   std::mutex known_mu_;

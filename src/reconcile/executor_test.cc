@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <thread>
 
 #include "reconcile/testing/fake_cloud.h"
@@ -107,6 +108,56 @@ TEST(Executor, PollsAreSharedAcrossWaiters) {
   EXPECT_LT(out.result.polls[Kind::server], 40);
 }
 
+// With one call at a time, the longest chain goes first: the network (→ subnet → router leg → load
+// balancer → floating IP → masters) before the keypair that comes first in the plan, and the subnet
+// before any security group rule, which nothing waits for.
+TEST(Executor, StartsTheLongestChainFirst) {
+  FakeCloud cloud({.lists_until_settled = 1});
+  auto desired = reference_resources();
+  std::vector<Key> started;
+  ExecutorOptions options = fast(1);
+  options.on_event = [&](const Event& e) {
+    if (e.type == Event::Type::started) started.push_back(e.key);
+  };
+  auto out = converge(cloud, desired, options);
+  ASSERT_TRUE(out.result.ok());
+  ASSERT_EQ(out.plan.actions.front().key.kind, Kind::keypair);
+  ASSERT_EQ(started.size(), desired.size());
+  EXPECT_EQ(started.front().kind, Kind::network);
+  auto first = [&](auto&& pred) { return std::find_if(started.begin(), started.end(), pred) - started.begin(); };
+  EXPECT_LT(first([](const Key& k) { return k.kind == Kind::subnet; }),
+            first([](const Key& k) { return k.kind == Kind::security_group_rule; }));
+}
+
+// The timeline names every step with what it waited for; its critical path is a chain of dependents
+// that ends in a server and is no longer than the run.
+TEST(Executor, TimelineGivesTheCriticalPath) {
+  FakeCloud cloud({.lists_until_settled = 1, .call_latency = 1ms});
+  auto desired = reference_resources();
+  const auto t0 = std::chrono::steady_clock::now();
+  auto out = converge(cloud, desired);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(out.result.ok());
+  const auto& timeline = out.result.timeline;
+  ASSERT_EQ(timeline.size(), desired.size());
+  std::map<Key, size_t> index;
+  for (size_t i = 0; i < timeline.size(); ++i) index[timeline[i].key] = i;
+  for (const auto& d : desired) {
+    const auto& step = timeline[index.at(d.key)];
+    EXPECT_EQ(step.after.size(), d.depends_on.size()) << d.key.to_string();
+    for (size_t p : step.after) EXPECT_LE(timeline[p].finished, step.started) << d.key.to_string();
+  }
+  auto path = critical_path(timeline);
+  ASSERT_GE(path.steps.size(), 4u);
+  EXPECT_EQ(timeline[path.steps.back()].key.kind, Kind::server);
+  for (size_t i = 1; i < path.steps.size(); ++i) {
+    const auto& after = timeline[path.steps[i]].after;
+    EXPECT_NE(std::find(after.begin(), after.end(), path.steps[i - 1]), after.end());
+  }
+  EXPECT_GT(path.seconds, 0);
+  EXPECT_LE(path.seconds, wall);
+}
+
 TEST(Executor, ServerInErrorIsRetriedWithEvidence) {
   FakeCloud cloud;
   cloud.fail_creates({Kind::server, "demo-worker-2"}, 1, "ERROR", "No valid host was found.");
@@ -135,26 +186,33 @@ TEST(Executor, PersistentErrorFailsAndSkipsDependents) {
   ASSERT_EQ(result.errors.size(), 1u);
   EXPECT_NE(result.errors[0].what.find("provider failed"), std::string::npos);
   EXPECT_EQ(result.errors[0].where, "load_balancer.demo-api");
-  EXPECT_EQ(result.skipped, 1);  // the API floating IP
+  EXPECT_EQ(result.skipped, 4);  // the API floating IP, and the masters whose API certificate names it
   EXPECT_FALSE(result.ok());
   EXPECT_EQ(cloud.evidence().size(), 2u);  // the first try and its one retry
-  // Everything else exists; a later apply only has the load balancer and its floating IP to do.
+  // Everything else exists (workers and bastion need no API address); a later apply has the load
+  // balancer, its floating IP and the masters to do.
   auto rest = plan_now(cloud, desired);
-  EXPECT_EQ(rest.to_add(), 2);
+  EXPECT_EQ(rest.to_add(), 5);
 }
 
-TEST(Executor, LostCreateResponseLeavesADuplicateTheNextApplyRemoves) {
+// A create whose answer is lost may have made its resource: the executor looks before creating again.
+// A lost answer is found and taken; a 503 that made nothing is followed by a second create.
+TEST(Executor, AnUnclearCreateIsLookedForBeforeItIsSentAgain) {
   FakeCloud cloud;
   auto desired = reference_resources();
   cloud.fail_next_create(Kind::network, /*lost_response=*/true);
-  auto observed = observe(cloud);
-  auto plan = make_plan(desired, *observed);
-  auto first = execute(*plan, *observed, cloud, fast());
-  EXPECT_FALSE(first.ok());
-  auto second = converge(cloud, desired);
-  EXPECT_TRUE(second.result.ok());
+  cloud.fail_next_create(Kind::subnet, /*lost_response=*/false);
+  std::vector<std::string> retries;
+  ExecutorOptions options = fast();
+  options.on_event = [&](const Event& e) {
+    if (e.type == Event::Type::retrying) retries.push_back(e.key.to_string() + ": " + e.detail);
+  };
+  auto first = converge(cloud, desired, options);
+  EXPECT_TRUE(first.result.ok());
   expect_exactly(cloud, desired);
-  EXPECT_EQ(second.result.deleted, 0);  // the network of the lost response is adopted, not created twice
+  EXPECT_EQ(cloud.calls("create"), static_cast<int>(desired.size()) + 1);  // the subnet twice, the network once
+  ASSERT_EQ(retries.size(), 2u);
+  EXPECT_NE(retries[0].find("looking whether it was made"), std::string::npos) << retries[0];
 
   // A duplicate server (two for one name) is deleted by the next apply.
   for (const auto& r : cloud.resources()) {

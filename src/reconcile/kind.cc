@@ -40,6 +40,15 @@ std::map<Kind, KindPolicy> make_policies() {
   p[Kind::port].unordered = {"security_groups"};
   p[Kind::port].cloud_default = {"security_groups"};  // none asked: a port whose groups another service sets
   p[Kind::floating_ip].updatable = {"port_id"};
+  // Typical durations on an OpenStack cloud (a router leg plugs into the router's namespace, an amphora
+  // boots a VM, a server boots); the asynchronous kinds get theirs below.
+  p[Kind::network].expected_create_s = 1;
+  p[Kind::subnet].expected_create_s = 2;
+  p[Kind::router].expected_create_s = 2;
+  p[Kind::router_interface].expected_create_s = 4;
+  p[Kind::router_interface].expected_delete_s = 3;
+  p[Kind::port].expected_create_s = 1;
+  p[Kind::floating_ip].expected_create_s = 2;
   p[Kind::load_balancer] = KindPolicy{
       // The listener's sources and idle timeouts change in place (a PUT of the listener); anything else
       // about the load balancer replaces it.
@@ -51,6 +60,8 @@ std::map<Kind, KindPolicy> make_policies() {
       .failed = {"ERROR"},
       .timeout = 1800s,  // an amphora boots a VM; slow clouds take many minutes
       .error_retries = 1,
+      .expected_create_s = 60,
+      .expected_delete_s = 20,
   };
   p[Kind::volume] = KindPolicy{
       .cloud_default = {"availability_zone", "volume_type"},
@@ -59,6 +70,8 @@ std::map<Kind, KindPolicy> make_policies() {
       .ready = {"available", "in-use"},
       .failed = {"error", "error_deleting"},
       .timeout = 600s,
+      .expected_create_s = 5,
+      .expected_delete_s = 3,
   };
   p[Kind::server] = KindPolicy{
       .updatable = {},
@@ -70,6 +83,8 @@ std::map<Kind, KindPolicy> make_policies() {
       .failed = {"ERROR"},
       .timeout = 900s,
       .error_retries = 2,
+      .expected_create_s = 30,
+      .expected_delete_s = 10,
   };
   return p;
 }

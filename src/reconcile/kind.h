@@ -48,6 +48,10 @@ struct KindPolicy {
   std::set<std::string> failed;         // statuses that end a wait with an error
   std::chrono::seconds timeout{0};      // how long an asynchronous wait may take; 0: not asynchronous
   int error_retries = 0;  // how many times a resource that ends in a failed status is deleted and re-created
+  // How long a create and a delete usually take, in seconds, until the run has measured its own: the weights
+  // by which the executor starts the longest chain of dependent steps first.
+  double expected_create_s = 0.5;
+  double expected_delete_s = 0.5;
 };
 
 /// The policy of one kind.

@@ -50,7 +50,7 @@ void ProgressBoard::on_event(const Event& e, Clock::time_point now) {
   }
   auto& phase = phases_[e.key.kind];
   auto [it, inserted] = steps_.emplace(e.key, StepState::queued);
-  if (inserted) {  // a step the first plan did not show (a duplicate found on the second pass)
+  if (inserted) {  // a step the plan did not show
     ++phase.total;
     ++phase.count[StepState::queued];
   }

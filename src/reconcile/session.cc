@@ -302,21 +302,21 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
   return short_;
 }
 
-Result<std::vector<Resource>> Session::desired(const ObservedState& observed) {
-  if (key_error_) return std::unexpected(*key_error_);
-  auto f = facts();
-  if (!f) return std::unexpected(f.error());
+bootstrap::RenderOptions Session::render_options(const CloudFacts& facts,
+                                                 const std::map<Key, ObservedResource>& known) const {
   const auto names = ClusterNames::of(spec_.name);
   bootstrap::RenderOptions options;
-  options.floating_network_id = f->external_network_id;
-  for (const auto& r : observed.resources) {
-    if (r.origin != Origin::kstack) continue;
-    if (r.key.kind == Kind::volume && r.key.name.ends_with("-data")) {
-      options.volume_ids[r.key.name.substr(0, r.key.name.size() - 5)] = r.id;
+  options.floating_network_id = facts.external_network_id;
+  for (const auto& node : model_.nodes) {
+    if (auto v = known.find({Kind::volume, volume_name(node.name)}); v != known.end()) {
+      options.volume_ids[node.name] = v->second.id;
     }
-    if (r.key == Key{Kind::subnet, names.subnet}) options.subnet_id = r.id;
-    if (r.key == Key{Kind::floating_ip, names.api_floating_ip} && r.props.count("address")) {
-      options.api_floating_ip = r.props.at("address");
+  }
+  if (auto subnet = known.find({Kind::subnet, names.subnet}); subnet != known.end())
+    options.subnet_id = subnet->second.id;
+  if (auto fip = known.find({Kind::floating_ip, names.api_floating_ip}); fip != known.end()) {
+    if (auto address = fip->second.props.find("address"); address != fip->second.props.end()) {
+      options.api_floating_ip = address->second;
     }
   }
   const auto& c = cloud_config_;
@@ -328,62 +328,107 @@ Result<std::vector<Resource>> Session::desired(const ObservedState& observed) {
                    .password = c.password,
                    .user_domain_name = c.user_domain_name,
                    .project_id = client_->project_id()};
+  return options;
+}
+
+std::set<std::string> Session::provisional(const std::map<Key, ObservedResource>& known) const {
+  const auto names = ClusterNames::of(spec_.name);
+  const bool api_floating_ip = !model_.api_vip.empty() && spec_.api_load_balancer.floating_ip;
+  const bool address_known = known.contains({Kind::floating_ip, names.api_floating_ip});
+  const bool subnet_known = known.contains({Kind::subnet, names.subnet});
+  std::set<std::string> out;
+  for (const auto& node : model_.nodes) {
+    const bool master = node.role == model::Role::master;
+    if ((node.volume_size_gb > 0 && !known.contains({Kind::volume, volume_name(node.name)})) ||
+        (master && api_floating_ip && !address_known) || (master && !subnet_known)) {
+      out.insert(node.name);
+    }
+  }
+  return out;
+}
+
+Result<std::vector<Resource>> Session::desired(const ObservedState& observed) {
+  if (key_error_) return std::unexpected(*key_error_);
+  auto f = facts();
+  if (!f) return std::unexpected(f.error());
+  std::map<Key, ObservedResource> known;
+  for (const auto& r : observed.resources) {
+    if (r.origin == Origin::kstack) known.insert_or_assign(r.key, r);
+  }
+  const auto options = render_options(*f, known);
+  std::lock_guard lock(render_mu_);
   auto pki = pki::ensure_pki(*state_, bootstrap::pki_inputs(spec_, model_, options.api_floating_ip));
   if (!pki) return std::unexpected(pki.error());
   auto secrets = bootstrap::ensure_secrets(*state_);
   if (!secrets) return std::unexpected(secrets.error());
+  pki_ = *pki;
+  pki_floating_ip_ = options.api_floating_ip;
+  secrets_ = *secrets;
   auto nodes = bootstrap::render_cluster(spec_, model_, *pki, *secrets, options);
   if (!nodes) return std::unexpected(nodes.error());
   CloudFacts facts = *f;
   for (const auto& n : *nodes) facts.user_data[n.name] = n.user_data;
+  facts.provisional_user_data = provisional(known);
   return desired_resources(spec_, model_, facts);
+}
+
+Result<Resource> Session::with_user_data(Resource server, const std::map<Key, ObservedResource>& known) {
+  if (server.key.kind != Kind::server) return server;
+  auto f = facts();
+  if (!f) return std::unexpected(f.error());
+  const auto options = render_options(*f, known);
+  std::lock_guard lock(render_mu_);
+  if (!pki_ || !secrets_) return fail("the PKI was not loaded before the servers' creation", server.key.to_string());
+  const auto* node = model_.find(server.key.name);
+  if (node == nullptr) return fail("the cluster has no such node", server.key.to_string());
+  // A master's API certificate names the floating IP, which may be new: issued again for it (the CA and
+  // every other certificate are kept). Other nodes carry no certificate that names it.
+  if (node->role == model::Role::master && options.api_floating_ip != pki_floating_ip_) {
+    auto pki = pki::ensure_pki(*state_, bootstrap::pki_inputs(spec_, model_, options.api_floating_ip));
+    if (!pki) return std::unexpected(pki.error());
+    pki_ = *pki;
+    pki_floating_ip_ = options.api_floating_ip;
+  }
+  auto rendered = bootstrap::render_named_node(spec_, model_, *pki_, *secrets_, options, server.key.name);
+  if (!rendered) return std::unexpected(rendered.error());
+  server.props["user_data_sha256"] = sha256_hex(rendered->user_data);
+  server.payload["user_data"] = std::move(rendered->user_data);
+  return server;
 }
 
 Result<Session::ApplyOutcome> Session::apply(const PlanOptions& plan_options, const ExecutorOptions& exec_options,
                                              const std::function<bool(const Plan&)>& confirm, Cloud* through) {
   Cloud& cloud = through ? *through : *cloud_;
   ApplyOutcome outcome;
-  // Two passes: everything but the servers, then the servers, whose user-data names the volumes' ids and
-  // the API's floating IP that the first pass made.
-  for (int pass = 0; pass < 2; ++pass) {
-    auto observed = observe(cloud);
-    if (!observed) return std::unexpected(observed.error());
-    outcome.api_calls_observe += observed->list_calls;
-    auto want = desired(*observed);
-    if (!want) return std::unexpected(want.error());
-    auto plan = make_plan(*want, *observed, plan_options);
-    if (!plan) return std::unexpected(plan.error());
-    if (pass == 0) {
-      if (!plan->empty()) {
-        auto shortfalls = preflight(&*plan);
-        if (!shortfalls) return std::unexpected(shortfalls.error());
-        if (!shortfalls->empty()) {
-          return fail(
-              "pre-flight: the project cannot hold this cluster; nothing was created:\n" + shortfall_lines(*shortfalls),
-              spec_.name, kShortfallHint);
-        }
-      }
-      outcome.plan = *plan;
-      if (confirm && !confirm(*plan)) return outcome;
-      if (plan->empty()) {  // a no-op apply costs one observation
-        for (const auto& r : observed->resources) {
-          if (r.origin == Origin::kstack) outcome.result.resources[r.key] = r;
-        }
-        return outcome;
-      }
-      std::erase_if(plan->actions, [](const Action& a) { return a.key.kind == Kind::server && a.op != Op::remove; });
+  auto observed = observe(cloud);
+  if (!observed) return std::unexpected(observed.error());
+  outcome.api_calls_observe += observed->list_calls;
+  auto want = desired(*observed);
+  if (!want) return std::unexpected(want.error());
+  auto plan = make_plan(*want, *observed, plan_options);
+  if (!plan) return std::unexpected(plan.error());
+  if (!plan->empty()) {
+    auto shortfalls = preflight(&*plan);
+    if (!shortfalls) return std::unexpected(shortfalls.error());
+    if (!shortfalls->empty()) {
+      return fail(
+          "pre-flight: the project cannot hold this cluster; nothing was created:\n" + shortfall_lines(*shortfalls),
+          spec_.name, kShortfallHint);
     }
-    if (plan->empty()) continue;
-    auto result = execute(*plan, *observed, cloud, exec_options);
-    outcome.result.created += result.created;
-    outcome.result.updated += result.updated;
-    outcome.result.deleted += result.deleted;
-    outcome.result.skipped += result.skipped;
-    outcome.result.interrupted = outcome.result.interrupted || result.interrupted;
-    for (auto& e : result.errors) outcome.result.errors.push_back(std::move(e));
-    outcome.result.resources = std::move(result.resources);
-    if (!result.ok()) break;
   }
+  outcome.plan = *plan;
+  if (confirm && !confirm(*plan)) return outcome;
+  if (plan->empty()) {  // a no-op apply costs one observation
+    for (const auto& r : observed->resources) {
+      if (r.origin == Origin::kstack) outcome.result.resources[r.key] = r;
+    }
+    return outcome;
+  }
+  ExecutorOptions options = exec_options;
+  options.prepare = [this](Resource r, const std::map<Key, ObservedResource>& known) {
+    return with_user_data(std::move(r), known);
+  };
+  outcome.result = execute(*plan, *observed, cloud, options);
   return outcome;
 }
 

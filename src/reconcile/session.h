@@ -2,10 +2,13 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "bootstrap/render_inputs.h"
 #include "model/cluster_model.h"
 #include "openstack/client.h"
 #include "reconcile/desired.h"
@@ -35,7 +38,8 @@ struct Shortfall {
 
 /// Session is one command's connection of a spec to a cloud: the spec, its model, the locked state
 /// directory, the client and the seam. It computes the desired resources, including each node's
-/// user-data rendered with the ids the cloud gave (volumes, subnet, floating IP).
+/// user-data rendered with the ids the cloud gave (volumes, subnet, floating IP); a server whose user-data
+/// names what does not exist yet has it rendered again when the apply creates the server.
 class Session {
  public:
   [[nodiscard]] static Result<std::unique_ptr<Session>> open(const SessionOptions& options);
@@ -47,10 +51,10 @@ class Session {
   /// The desired resources with user-data rendered against what `observed` shows.
   [[nodiscard]] Result<std::vector<Resource>> desired(const ObservedState& observed);
 
-  /// Observes, plans, and (unless `dry_run`) executes; servers only once everything their user-data
-  /// names exists. `on_plan` sees each plan before it runs.
+  /// Observes, plans, and executes the plan once `confirm` (if given) accepts it. Each server is created
+  /// once everything its user-data names exists, with its user-data rendered then.
   struct ApplyOutcome {
-    Plan plan;  // the first plan (what `kstack plan` would have shown, apart from user-data ids)
+    Plan plan;  // what `kstack plan` would have shown
     ApplyResult result;
     int api_calls_observe = 0;
   };
@@ -67,6 +71,12 @@ class Session {
  private:
   Session() = default;
   [[nodiscard]] Result<CloudFacts> facts();
+  /// What the render takes from the cloud: the ids and addresses of `known` (kstack's resources).
+  bootstrap::RenderOptions render_options(const CloudFacts& facts, const std::map<Key, ObservedResource>& known) const;
+  /// The nodes whose user-data names a resource missing from `known`.
+  std::set<std::string> provisional(const std::map<Key, ObservedResource>& known) const;
+  /// `server` with its user-data rendered against `known`, just before it is created.
+  [[nodiscard]] Result<Resource> with_user_data(Resource server, const std::map<Key, ObservedResource>& known);
 
   spec::ClusterSpec spec_;
   model::ClusterModel model_;
@@ -76,6 +86,10 @@ class Session {
   std::optional<CloudFacts> facts_;
   std::optional<Error> key_error_;  // the spec's ssh_public_key_file could not be read
   openstack::CloudConfig cloud_config_;
+  std::mutex render_mu_;  // guards the PKI below: servers are created from several threads
+  std::optional<pki::ClusterPki> pki_;
+  std::string pki_floating_ip_;  // the API floating IP pki_ was issued for
+  std::optional<bootstrap::BootstrapSecrets> secrets_;
 };
 
 /// Renders the shortfalls as a table: WHAT, NEED, HAVE.

@@ -199,12 +199,20 @@ Result<void> StateDir::write(std::string_view relative, std::string_view content
   if (::fchmod(fd.get(), 0600) != 0) {
     return cleanup_on_error(Error{.what = fmt::format("cannot chmod: {}", errno_text(errno)), .where = temp});
   }
-  if (auto written = write_all(fd.get(), content, temp); !written) return cleanup_on_error(written.error());
+  // A failure names the file being replaced, which keeps its old content: the new one went to the temp file.
+  const std::string kept = "the file keeps its previous content; free space (or fix the cause) and run again";
+  if (auto written = write_all(fd.get(), content, *target); !written) {
+    Error e = written.error();
+    e.hint = kept;
+    return cleanup_on_error(std::move(e));
+  }
   if (::fsync(fd.get()) != 0) {
-    return cleanup_on_error(Error{.what = fmt::format("cannot sync: {}", errno_text(errno)), .where = temp});
+    return cleanup_on_error(
+        Error{.what = fmt::format("cannot sync: {}", errno_text(errno)), .where = target->string(), .hint = kept});
   }
   if (::close(fd.release()) != 0) {
-    return cleanup_on_error(Error{.what = fmt::format("cannot close: {}", errno_text(errno)), .where = temp});
+    return cleanup_on_error(
+        Error{.what = fmt::format("cannot close: {}", errno_text(errno)), .where = target->string(), .hint = kept});
   }
   if (::rename(temp.c_str(), target->c_str()) != 0) {
     return cleanup_on_error(

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -257,6 +258,46 @@ TEST(StateDir, WriterKilledMidWriteLeavesThePreviousFileIntact) {
   // Opening the directory again cleared what the killed writer left.
   EXPECT_FALSE(fs::exists(temp_file));
   EXPECT_EQ(state->list("pki").value(), (std::vector<std::string>{"pki/ca.crt"}));
+}
+
+// A disk that fills during a write: the write fails naming the file, which keeps its old content, and no
+// temp file is left. The file-size limit makes the kernel refuse the write (EFBIG) as a full disk would
+// (ENOSPC), at the same point: in a child, so that the limit binds nothing else.
+TEST(StateDir, AWriteThatRunsOutOfSpaceKeepsTheOldFile) {
+  ScratchDir scratch;
+  fs::path root = scratch.path() / "s";
+  const std::string original = version_content(0, 4096);
+  {
+    auto state = StateDir::open(root);
+    ASSERT_TRUE(state);
+    ASSERT_TRUE(state->write("pki/ca.key", original));
+  }
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit{.rlim_cur = 8192, .rlim_max = 8192};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(2);
+    auto state = StateDir::open(root);
+    if (!state) ::_exit(3);
+    auto written = state->write("pki/ca.key", version_content(1, 64 << 10));
+    if (written) ::_exit(4);
+    const Error& e = written.error();
+    const bool named = e.where == (root / "pki/ca.key").string() && e.what.find("cannot write") != std::string::npos &&
+                       e.hint.find("keeps its previous content") != std::string::npos;
+    ::_exit(named ? 0 : 5);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0)
+      << "2: setrlimit, 3: open, 4: the write succeeded, 5: the error did not name the file";
+  auto state = StateDir::open(root);
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->read("pki/ca.key").value(), original);
+  for (const auto& entry : fs::directory_iterator(root / "pki")) {
+    EXPECT_FALSE(entry.path().filename().string().starts_with(".ca.key.tmp-")) << entry.path();
+  }
 }
 
 }  // namespace

@@ -104,7 +104,9 @@ class FakeCloud::KindFake : public KindOps {
     auto& next = cloud_.fail_next_[kind_];
     int failing = next;
     next = 0;
-    if (failing == 1) return std::unexpected(Error{.what = "the service is unavailable", .http_status = 503});
+    if (failing == 1) {
+      return std::unexpected(Error{.what = "the service is unavailable", .service = "fake", .http_status = 503});
+    }
     for (const auto& [attribute, value] : resolved.props) {
       if (value.find("ref:") != std::string::npos) {
         return std::unexpected(Error{.what = attribute + " holds an unresolved reference", .http_status = 400});
@@ -139,7 +141,7 @@ class FakeCloud::KindFake : public KindOps {
     if (kind_ == Kind::load_balancer) s.resource.props["vip_port_id"] = "vip-of-" + s.resource.id;
     ObservedResource out = s.resource;
     cloud_.store_[out.id] = std::move(s);
-    if (failing == 2) return std::unexpected(Error{.what = "the response was lost", .http_status = 0});
+    if (failing == 2) return std::unexpected(Error{.what = "the response was lost", .service = "fake"});
     return out;
   }
 

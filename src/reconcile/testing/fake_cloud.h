@@ -36,8 +36,8 @@ class FakeCloud : public Cloud {
   std::string seed(ObservedResource resource);
   /// The next `times` creates of `key` end in `status` with `fault` instead of settling well.
   void fail_creates(const Key& key, int times, std::string status, std::string fault);
-  /// The next create of `kind` fails outright with an API error (after the resource was made when
-  /// `lost_response`: a response lost on the way back).
+  /// The next create of `kind` fails with a 503 before making anything, or (`lost_response`) makes the
+  /// resource and then fails as a response lost on the way back would.
   void fail_next_create(Kind kind, bool lost_response);
 
   /// Every resource the cloud holds now.
