@@ -4,11 +4,11 @@
 # on both and the system tests (real openssl, etcd, kubectl, cloud-init,
 # ShellCheck, TypeScript) on the plain build, builds the Debian package and
 # installs it on a clean Debian 12 root, checks the formatting, fuzzes
-# the spec parser for a bounded time, runs the integration tests against
-# the dev cloud, which starts in the background while the sanitizer build
-# compiles and is stopped again whatever happened, and then boots a
-# single-node cluster in the lab when its components are built. Warnings are
-# errors in both builds.
+# the spec parser for a bounded time, runs the integration tests and the
+# short fault suite against the dev cloud, which starts in the background
+# while the sanitizer build compiles and is stopped again whatever happened,
+# and then boots a single-node cluster in the lab when its components are
+# built. Warnings are errors in both builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -78,6 +78,12 @@ rm -f "$cloud_log"
 
 step "integration tests against the dev cloud"
 ctest --test-dir build -L integration --output-on-failure
+
+# Faults on purpose: apply and destroy through a proxy that faults 5% of the requests (2 seeds), a
+# server and a load balancer in ERROR, a 429 storm, and 3 kill -9s (bench/fault_bench; without --short: 10
+# seeds and 20 kills).
+step "fault suite (short) against the dev cloud"
+build/bench/fault_bench --short
 
 # The lab: a single-node cluster booted from kstack's user-data, on the dev cloud that is up. Its
 # components (Kubernetes and the rest, from Go modules) take over an hour to build cold on two cores,

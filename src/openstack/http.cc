@@ -319,6 +319,7 @@ Result<HttpResponse> Transport::send(const HttpRequest& request) {
     spdlog::debug("-> {} {}{}\n    body: {}", request.method, redact_url(request.url), headers_for_log(request.headers),
                   redact_body(request.body));
   }
+  std::chrono::milliseconds waited_out{0};  // spent waiting out 429s
   for (int attempt = 1;; ++attempt) {
     bool delivered_maybe = true;
     int curl_code = 0;
@@ -326,7 +327,10 @@ Result<HttpResponse> Transport::send(const HttpRequest& request) {
       InFlightLimit::Slot slot(*limit_);
       return send_once(request, delivered_maybe, curl_code);
     }();
-    const bool last = attempt >= options_.max_attempts || request.retry == RetryRule::never;
+    const bool rate_limited = result && result->status == 429;
+    const bool last = request.retry == RetryRule::never || (rate_limited ? waited_out >= options_.rate_limit_patience ||
+                                                                               attempt >= 10 * options_.max_attempts
+                                                                         : attempt >= options_.max_attempts);
     std::string retry_after;
     bool retry = false;
     if (!result) {
@@ -341,7 +345,11 @@ Result<HttpResponse> Transport::send(const HttpRequest& request) {
       retry_after = result->header("retry-after");
     }
     if (!retry || last) return result;
-    const auto delay = retry_delay(options_, attempt, retry_after);
+    auto delay = retry_delay(options_, attempt, retry_after);
+    if (rate_limited) {
+      delay = std::min(delay, options_.rate_limit_patience - waited_out);
+      waited_out += delay;
+    }
     spdlog::debug("   retrying {} {} in {} ms (attempt {} of {})", request.method, redact_url(request.url),
                   delay.count(), attempt + 1, options_.max_attempts);
     std::this_thread::sleep_for(delay);

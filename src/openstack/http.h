@@ -50,7 +50,10 @@ struct HttpResponse {
 struct TransportOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   std::chrono::milliseconds total_timeout{120'000};
-  int max_attempts = 5;                           // the first try included
+  int max_attempts = 5;  // the first try included
+  // 429s are waited out beyond max_attempts, for this long in all per request: a rate limiter's storm
+  // passes, and Retry-After (or the backoff) keeps the requests it sees few.
+  std::chrono::milliseconds rate_limit_patience{120'000};
   std::chrono::milliseconds backoff_base{500};    // doubled each retry, with jitter
   std::chrono::milliseconds backoff_max{30'000};  // cap for both backoff and Retry-After
   bool reuse_connections = true;                  // false: a fresh connection for every request (benchmarks)

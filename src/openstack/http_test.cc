@@ -101,6 +101,30 @@ TEST(Transport, A429IsRetriedEvenForACreatingPost) {
   EXPECT_EQ(server.count("POST", "/servers"), 2);
 }
 
+// A rate limiter's storm is waited out beyond max_attempts, for rate_limit_patience in all.
+TEST(Transport, A429StormIsWaitedOutWithinThePatience) {
+  ReplayServer server;
+  std::vector<Reply> storm(7, Reply{429, "{}", {{"Retry-After", "0"}}});
+  storm.push_back(Reply{200, "{}"});
+  server.on("GET", "/x", storm);
+  server.on("GET", "/y", std::vector<Reply>(100, Reply{429, "{}"}));
+  Transport t(fast(), std::make_shared<InFlightLimit>(10));
+  auto r = t.send(get(server, "/x"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(server.count("GET", "/x"), 8);
+  TransportOptions patient = fast();
+  patient.rate_limit_patience = 300ms;  // without Retry-After: the backoff, 10 ms doubled each time
+  Transport u(patient, std::make_shared<InFlightLimit>(10));
+  const auto start = std::chrono::steady_clock::now();
+  auto gave_up = u.send(get(server, "/y"));
+  ASSERT_TRUE(gave_up);
+  EXPECT_EQ(gave_up->status, 429);
+  EXPECT_GT(server.count("GET", "/y"), 5);
+  EXPECT_LT(server.count("GET", "/y"), 15);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
 TEST(Transport, RetriesA5xxForIdempotentCallsOnly) {
   ReplayServer server;
   server.on("GET", "/x", {Reply{503, "busy"}, Reply{502, "bad"}, Reply{500, "oops"}, Reply{200, "{}"}});
