@@ -4,7 +4,8 @@
 // sooner) and the ratio of the apply's wall time to it. For the reference size (3 workers) it also runs
 // bench/openstack_cli_baseline.sh, the same cluster made and deleted with the plain openstack CLI, and
 // prints both wall times and their ratio. Run with the dev cloud up (devcloud/up):
-//   build/bench/apply_bench [--baseline | --no-baseline] [--cloud NAME] [workers...]   (default: 3 50)
+//   build/bench/apply_bench [--baseline | --no-baseline] [--cloud NAME] [--parallelism N] [workers...]
+//   (default: 3 50 workers, parallelism 8 as kstack apply's)
 // --baseline runs the baseline even without the reference size among the sizes; --cloud devcloud-slow
 // runs through the dev cloud's delaying proxy (devcloud/latency sets its delay).
 #include <fmt/format.h>
@@ -129,10 +130,13 @@ int main(int argc, char** argv) {
   std::vector<int> sizes;
   std::optional<bool> baseline;
   std::string cloud = "devcloud";
+  int parallelism = 8;  // kstack apply's default
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--cloud" && i + 1 < argc) {
       cloud = argv[++i];
+    } else if (arg == "--parallelism" && i + 1 < argc && std::atoi(argv[i + 1]) > 0) {
+      parallelism = std::atoi(argv[++i]);
     } else if (arg == "--baseline") {
       baseline = true;
     } else if (arg == "--no-baseline") {
@@ -140,7 +144,8 @@ int main(int argc, char** argv) {
     } else if (std::atoi(argv[i]) > 0) {
       sizes.push_back(std::atoi(argv[i]));
     } else {
-      fmt::print(stderr, "usage: apply_bench [--baseline | --no-baseline] [--cloud NAME] [workers...]\n");
+      fmt::print(stderr,
+                 "usage: apply_bench [--baseline | --no-baseline] [--cloud NAME] [--parallelism N] [workers...]\n");
       return 2;
     }
   }
@@ -163,7 +168,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     auto& s = **session;
-    ExecutorOptions exec{.parallelism = 2, .poll_interval = std::chrono::milliseconds(500)};
+    ExecutorOptions exec{.parallelism = parallelism, .poll_interval = std::chrono::milliseconds(500)};
     auto& transport = s.client().transport();
     const long http_before = transport.requests_sent();
     CountingCloud counted(s.cloud());

@@ -165,9 +165,12 @@ Result<std::vector<Resource>> desired_resources(const spec::ClusterSpec& spec, c
                              {"timeout_member_data", kApiIdleTimeoutMs}},
                    .depends_on = {subnet, {Kind::router_interface, n.router_interface}}});
     if (spec.api_load_balancer.floating_ip) {
+      // Allocated at once, so that its address (in the masters' API certificate) is known early; associated
+      // with the VIP port once the load balancer exists.
       out.push_back({.key = {Kind::floating_ip, n.api_floating_ip},
                      .props = {{"floating_network_id", facts.external_network_id}, {"port_id", ref(lb, "vip_port_id")}},
-                     .depends_on = {lb, {Kind::router_interface, n.router_interface}}});
+                     .depends_on = {lb, {Kind::router_interface, n.router_interface}},
+                     .set_after_create = {"port_id"}});
     }
   }
 

@@ -16,7 +16,7 @@ namespace kstack::reconcile {
 
 namespace {
 
-enum class TaskType { create, update, remove };
+enum class TaskType { create, update, remove, complete };  // complete: set a create's set_after_create
 
 // Task is one cloud operation of the graph: an action, or one half of a replacement.
 struct Task {
@@ -35,6 +35,7 @@ const char* verb(TaskType type) {
     case TaskType::create:
       return "create";
     case TaskType::update:
+    case TaskType::complete:
       return "update";
     case TaskType::remove:
       return "delete";
@@ -89,12 +90,22 @@ class Run {
 
   void build_graph() {
     std::map<Key, size_t> creates;
+    std::map<Key, size_t> completes;  // the update that sets a create's set_after_create props
     std::map<Kind, std::vector<size_t>> removes;
     std::optional<size_t> last_rolling;
+    auto add_create = [&](const Action& a) {
+      const size_t c = add_task(TaskType::create, &a);
+      creates[a.key] = c;
+      if (!a.desired->set_after_create.empty()) {
+        completes[a.key] = add_task(TaskType::complete, &a);
+        edge(c, completes[a.key]);
+      }
+      return c;
+    };
     for (const auto& a : plan_.actions) {
       switch (a.op) {
         case Op::create:
-          creates[a.key] = add_task(TaskType::create, &a);
+          add_create(a);
           break;
         case Op::update:
           creates[a.key] = add_task(TaskType::update, &a);
@@ -104,13 +115,12 @@ class Run {
           break;
         case Op::replace: {
           size_t r = add_task(TaskType::remove, &a);
-          size_t c = add_task(TaskType::create, &a);
+          size_t c = add_create(a);
           edge(r, c);
           removes[a.key.kind].push_back(r);
-          creates[a.key] = c;
           if (a.one_at_a_time) {
             if (last_rolling) edge(*last_rolling, r);
-            last_rolling = c;
+            last_rolling = completes.contains(a.key) ? completes[a.key] : c;
           }
           break;
         }
@@ -119,8 +129,22 @@ class Run {
       }
     }
     for (const auto& [key, t] : creates) {
-      for (const auto& dep : tasks_[t].action->desired->depends_on) {
-        if (auto it = creates.find(dep); it != creates.end()) edge(it->second, t);
+      const Resource& desired = *tasks_[t].action->desired;
+      auto late = completes.find(key);
+      // With props set after the create, the create waits only for what its other props refer to.
+      std::set<Key> needed_now;
+      for (const auto& [attribute, value] : desired.props) {
+        if (desired.set_after_create.contains(attribute)) continue;
+        (void)resolve_refs(value, [&](const Ref& r) -> std::optional<std::string> {
+          needed_now.insert(r.key);
+          return std::string();
+        });
+      }
+      for (const auto& dep : desired.depends_on) {
+        auto it = creates.find(dep);
+        if (it == creates.end()) continue;
+        const bool later = late != completes.end() && !needed_now.contains(dep);
+        edge(it->second, later ? late->second : t);
       }
     }
     // Deletions in reverse creation order: every deletion of a kind waits for those of the next later
@@ -293,6 +317,9 @@ class Run {
       case TaskType::remove:
         ok = remove(*a.current);
         break;
+      case TaskType::complete:
+        ok = complete(a.key, *a.desired);
+        break;
     }
     if (!ok) {
       emit({Event::Type::failed, a.key, verb(t.type), ok.error().what});
@@ -308,9 +335,11 @@ class Run {
     return {};
   }
 
-  Result<void> create(const Key& key, const Resource& desired) {
+  Result<void> create(const Key& key, const Resource& full) {
     const auto& policy = kind_policy(key.kind);
     auto& ops = cloud_.ops(key.kind);
+    Resource desired = full;
+    for (const auto& attribute : full.set_after_create) desired.props[attribute] = "";
     for (int attempt = 0;; ++attempt) {
       auto known_now = known();
       auto resolved = resolve_references(desired, known_now);
@@ -372,6 +401,14 @@ class Run {
       return std::optional<ObservedResource>(std::move(r));
     }
     return std::optional<ObservedResource>();
+  }
+
+  // Sets the props a create left empty, now that what they refer to exists.
+  Result<void> complete(const Key& key, const Resource& desired) {
+    const auto now_known = known();
+    auto current = now_known.find(key);
+    if (current == now_known.end()) return fail("was not created", key.to_string());
+    return update(current->second, desired);
   }
 
   Result<void> update(const ObservedResource& current, const Resource& desired) {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,10 @@ struct Resource {
   Props props;
   std::vector<Key> depends_on;
   std::map<std::string, std::string> payload;  // sent on create, neither compared nor printed (user-data)
+  // Updatable props left empty on create and set by an update once every dependency exists: the resource
+  // is created as soon as its other props can be (the API's floating IP, associated with the load
+  // balancer's VIP port later), and what depends on it waits only for the create.
+  std::set<std::string> set_after_create;
 };
 
 /// Origin says who created an observed resource, and so who may delete it.
