@@ -259,10 +259,11 @@ Result<HttpResponse> Transport::send_once(const HttpRequest& request, bool& deli
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-  if (!options_.reuse_connections) {
-    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
-    curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
-  }
+  // libcurl sends a request again by itself when a reused connection dies before any answer came: for a
+  // create that arrived, a duplicate. A create goes over a connection of its own.
+  const bool fresh = !options_.reuse_connections || request.retry != RetryRule::idempotent;
+  curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, fresh ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_FORBID_REUSE, options_.reuse_connections ? 0L : 1L);
   if (!options_.cacert.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.cacert.c_str());
   if (options_.insecure) {
     curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);

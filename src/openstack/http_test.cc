@@ -176,6 +176,22 @@ TEST(Transport, DoesNotRepeatACreateThatMayHaveArrived) {
   EXPECT_NE(r.error().what.find("POST"), std::string::npos);
 }
 
+// libcurl sends a request again by itself when a reused connection dies before any answer: for a create
+// whose request arrived, a duplicate. A create therefore never goes over a reused connection.
+TEST(Transport, ACreateIsNotRepeatedWhenAReusedConnectionDies) {
+  ReplayServer server;
+  Reply reset;
+  reset.reset = true;
+  server.on("GET", "/x", {Reply{200, "{}"}});
+  server.on("POST", "/volumes", {reset, Reply{202, "{}"}});
+  Transport t(fast(), std::make_shared<InFlightLimit>(10));
+  ASSERT_TRUE(t.send(get(server, "/x")));  // leaves a connection to reuse
+  auto r = t.send({"POST", server.url() + "/volumes", {}, "{}", RetryRule::create});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(server.count("POST", "/volumes"), 1);
+  ASSERT_TRUE(t.send(get(server, "/x")));  // reads still reuse connections
+}
+
 TEST(Transport, RetriesACreateWhenTheConnectionIsRefused) {
   int port;
   {
