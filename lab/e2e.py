@@ -313,11 +313,24 @@ spec:
     log(f"echo pods: {placed}")
     # DNS from a pod: the kubernetes Service's name.
     # kube-proxy's image is the one the lab builds on a Debian base, which has getent.
-    dns = cluster.kubectl("run", "dns-probe", "--rm", "-i", "--restart=Never",
-                          f"--image={MIRROR}:5000/kube-proxy:v1.34.4", "--command", "--", "getent", "hosts",
-                          "kubernetes.default.svc.cluster.local",
-                          check_rc=False, timeout=300)
-    check("a pod resolves kubernetes.default", "10.96.0.1" in dns.stdout, dns.stdout + dns.stderr)
+    # The answer is read from the pod's log once it has ended: `kubectl run -i` can attach after a command
+    # this short has printed, and lose its output. CoreDNS can have just become ready: three tries, each
+    # one's output kept for the report.
+    tries = []
+    for attempt in range(3):
+        cluster.kubectl("delete", "pod", "dns-probe", "--ignore-not-found", "--wait=true", check_rc=False)
+        cluster.kubectl("run", "dns-probe", "--restart=Never", f"--image={MIRROR}:5000/kube-proxy:v1.34.4",
+                        "--command", "--", "getent", "hosts", "kubernetes.default.svc.cluster.local",
+                        check_rc=False)
+        cluster.kubectl("wait", "pod/dns-probe", "--for=jsonpath={.status.phase}=Succeeded", "--timeout=120s",
+                        check_rc=False, timeout=150)
+        dns = cluster.kubectl("logs", "dns-probe", check_rc=False)
+        tries.append(f"try {attempt + 1}: {dns.stdout.strip()} {dns.stderr.strip()}")
+        if "10.96.0.1" in dns.stdout:
+            break
+        time.sleep(5)
+    cluster.kubectl("delete", "pod", "dns-probe", "--ignore-not-found", check_rc=False)
+    check("a pod resolves kubernetes.default", "10.96.0.1" in dns.stdout, "\n".join(tries))
     nodes = list(placed)
     if len(nodes) >= 2:
         # From the host network of one node to the pod on another: flannel's VXLAN between nodes.
