@@ -240,37 +240,28 @@ Inspection inspect(const Bench& b, bool after_destroy) {
       if (out.detail.empty()) out.detail = "left: " + what;
     };
     for (const auto& r : observed->resources) note(r.key.to_string());
+    // Every collection, by name; a list that fails counts as a finding, never as clean.
+    auto scan = [&](const char* what, const auto& listed) {
+      if (!listed) return note(fmt::format("(could not list {}s: {})", what, listed.error().what));
+      for (const auto& x : *listed) {
+        if (named(x.name)) note(fmt::format("{} {}", what, x.name));
+      }
+    };
     namespace net = openstack::network;
-    if (auto all = net::list_networks(client))
-      for (const auto& x : *all)
-        if (named(x.name)) note("network " + x.name);
-    if (auto all = net::list_subnets(client))
-      for (const auto& x : *all)
-        if (named(x.name)) note("subnet " + x.name);
-    if (auto all = net::list_routers(client))
-      for (const auto& x : *all)
-        if (named(x.name)) note("router " + x.name);
-    if (auto all = net::list_ports(client))
-      for (const auto& x : *all)
-        if (named(x.name)) note("port " + x.name);
-    if (auto all = net::list_security_groups(client)) {
-      for (const auto& x : *all)
-        if (named(x.name)) note("security group " + x.name);
-    }
-    if (auto all = openstack::compute::list_servers(client))
-      for (const auto& x : *all)
-        if (named(x.name)) note("server " + x.name);
-    if (auto all = openstack::blockstorage::list_volumes(client)) {
-      for (const auto& x : *all)
-        if (named(x.name)) note("volume " + x.name);
-    }
-    if (auto all = openstack::loadbalancer::list_load_balancers(client)) {
-      for (const auto& x : *all)
-        if (named(x.name)) note("load balancer " + x.name);
-    }
+    scan("network", net::list_networks(client));
+    scan("subnet", net::list_subnets(client));
+    scan("router", net::list_routers(client));
+    scan("port", net::list_ports(client));
+    scan("security group", net::list_security_groups(client));
+    scan("server", openstack::compute::list_servers(client));
+    scan("volume", openstack::blockstorage::list_volumes(client));
+    scan("load balancer", openstack::loadbalancer::list_load_balancers(client));
     const std::string tag = cluster_tag(b.name);
-    if (auto all = net::list_floating_ips(client, {.tags = {tag}}))
+    if (auto all = net::list_floating_ips(client, {.tags = {tag}}); !all) {
+      note("(could not list floating IPs: " + all.error().what + ")");
+    } else {
       for (const auto& x : *all) note("floating IP " + x.id);
+    }
     return out;
   }
   auto want = (*s)->desired(*observed);

@@ -158,6 +158,7 @@ class Run {
     }
     for (size_t i = 0; i < tasks_.size(); ++i) {
       if (tasks_[i].waiting_on == 0) ready_.push_back(i);
+      dependents_.push_back(tasks_[i].dependents);
     }
   }
 
@@ -173,9 +174,6 @@ class Run {
   // computed again when a measurement changed an estimate.
   size_t take_ready() {
     if (ranks_stale_) {
-      if (dependents_.size() != tasks_.size()) {
-        for (const auto& task : tasks_) dependents_.push_back(task.dependents);
-      }
       std::vector<double> weights(tasks_.size());
       for (size_t i = 0; i < tasks_.size(); ++i) weights[i] = tasks_[i].finished ? 0 : expected_seconds(tasks_[i]);
       rank_ = remaining_lengths(dependents_, weights);
@@ -461,7 +459,7 @@ class Run {
   std::condition_variable cv_;
   std::vector<size_t> ready_;
   int running_ = 0;
-  std::vector<std::vector<size_t>> dependents_;  // the graph's edges, as remaining_lengths takes them
+  std::vector<std::vector<size_t>> dependents_;  // the graph's edges as remaining_lengths takes them (set once)
   std::vector<double> rank_;                     // each task's longest chain of expected durations, itself included
   bool ranks_stale_ = true;
   std::map<std::pair<Kind, TaskType>, std::pair<double, int>> measured_;  // total seconds, steps

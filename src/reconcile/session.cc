@@ -402,7 +402,7 @@ Result<Session::ApplyOutcome> Session::apply(const PlanOptions& plan_options, co
   ApplyOutcome outcome;
   auto observed = observe(cloud);
   if (!observed) return std::unexpected(observed.error());
-  outcome.api_calls_observe += observed->list_calls;
+  outcome.api_calls_observe = observed->list_calls;
   auto want = desired(*observed);
   if (!want) return std::unexpected(want.error());
   auto plan = make_plan(*want, *observed, plan_options);
