@@ -1,6 +1,7 @@
 #include "spec/load.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -8,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
+#include <vector>
 
 #include "spec/checksums.h"
 #include "spec/decode.h"
@@ -42,32 +45,67 @@ Position control_character(std::string_view yaml) {
   return {};
 }
 
-// yaml-cpp 0.7 never returns from a document whose first token is a ',' (found by fuzzing): find one
-// before the parser does. Returns the 1-based line and column of that ',', or line 0 when there is none.
-Position stray_leading_comma(std::string_view yaml) {
-  bool at_document_start = true;
-  int line_number = 0;
-  while (!yaml.empty()) {
-    ++line_number;
-    const size_t end = yaml.find('\n');
-    std::string_view line = yaml.substr(0, end);
-    yaml = end == std::string_view::npos ? std::string_view{} : yaml.substr(end + 1);
-    const size_t indent = line.find_first_not_of(" \t\r");
-    if (indent == std::string_view::npos) continue;
-    std::string_view rest = line.substr(indent);
-    size_t column = indent;
-    if (indent == 0 && (rest.starts_with("---") || rest.starts_with("..."))) {
-      at_document_start = true;
-      const size_t more = rest.find_first_not_of(" \t\r", 3);
-      if (more == std::string_view::npos) continue;
-      column = more;
-      rest = rest.substr(more);
-    }
-    if (!at_document_start || rest.front() == '#' || rest.front() == '%') continue;
-    if (rest.front() == ',') return {line_number, static_cast<int>(column) + 1};
-    at_document_start = false;
+// At most this many documents are read from one stream; a spec has one.
+constexpr size_t kMaxDocuments = 16;
+
+/// Records where each document of a YAML stream starts and where its first node is, building nothing.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    starts.push_back(mark);
+    nodes.push_back(mark);
+    node_seen = false;
   }
-  return {};
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override { node(mark); }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+  std::vector<YAML::Mark> starts;  // each document's first token ('---' when it has one)
+  std::vector<YAML::Mark> nodes;   // each document's first node (its start when it has none)
+
+ private:
+  void node(const YAML::Mark& mark) {
+    if (node_seen) return;
+    nodes.back() = mark;
+    node_seen = true;
+  }
+  bool node_seen = false;
+};
+
+// What the first pass over a stream found: its documents' starts, and whether it stopped at a token that
+// begins no node (a stray ',', for one).
+struct StreamShape {
+  std::vector<YAML::Mark> starts;  // each document's first node
+  bool stuck = false;
+};
+
+// Reads the stream document by document, bounded. yaml-cpp 0.7's LoadAll never returns from a stream
+// where a document starts with a token that begins no node (a ',' at the top, found by fuzzing): each
+// call makes an empty document and consumes nothing. Here a document that starts where the one before
+// it started stops the reading. Throws YAML::Exception on a syntax error, as LoadAll does.
+StreamShape read_stream_shape(const std::string& yaml) {
+  std::istringstream in(yaml);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  StreamShape shape;
+  while (starts.starts.size() < kMaxDocuments && parser.HandleNextDocument(starts)) {
+    const size_t n = starts.starts.size();
+    if (n >= 2 && starts.starts[n - 1].pos == starts.starts[n - 2].pos) {
+      shape.stuck = true;
+      break;
+    }
+  }
+  shape.starts = std::move(starts.nodes);
+  return shape;
 }
 
 // Reads mirrors.checksums, relative to the spec's own directory, into the spec.
@@ -99,19 +137,23 @@ std::expected<ClusterSpec, Errors> parse(std::string_view yaml, std::string_view
                        "save the file as UTF-8 text; tabs and newlines are the only control characters allowed");
     return std::unexpected(diagnostics.take());
   }
-  if (const Position comma = stray_leading_comma(yaml); comma.line != 0) {
-    diagnostics.add_at(comma, "invalid YAML: a document cannot start with ','",
-                       "remove the ',' or put the list inside [ ]");
-    return std::unexpected(diagnostics.take());
-  }
   try {
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(yaml));
-    if (documents.size() > 1) {
-      diagnostics.add_at(position_of(documents[1].Mark()),
-                         fmt::format("found {} YAML documents; allowed: one", documents.size()),
+    const std::string text(yaml);
+    const StreamShape shape = read_stream_shape(text);
+    if (shape.stuck) {
+      const YAML::Mark& at = shape.starts.back();
+      const char c = static_cast<size_t>(at.pos) < text.size() ? text[static_cast<size_t>(at.pos)] : ' ';
+      diagnostics.add_at(position_of(at), fmt::format("invalid YAML: '{}' cannot start a value", c),
+                         c == ',' ? "remove the ',' or put the list inside [ ]" : "remove it or quote the value");
+      return std::unexpected(diagnostics.take());
+    }
+    if (shape.starts.size() > 1) {
+      const std::string count = shape.starts.size() >= kMaxDocuments ? fmt::format("{} or more", kMaxDocuments)
+                                                                     : std::to_string(shape.starts.size());
+      diagnostics.add_at(position_of(shape.starts[1]), fmt::format("found {} YAML documents; allowed: one", count),
                          "keep one cluster per file");
     }
-    YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+    YAML::Node root = YAML::Load(text);
     spec = decode(root, map, diagnostics);
     // Without a mapping at the top there are no fields to check, only that one error.
     if (!root.IsMap()) return std::unexpected(diagnostics.take());

@@ -29,12 +29,22 @@ TEST(Parse, ControlCharacterIsAnErrorNotAHang) {
 }
 
 TEST(Parse, DocumentStartingWithACommaIsAnErrorNotAHang) {
-  for (const char* yaml : {", effect: N", "# c\n  , a", "name: a\n---\n, b", "--- , a"}) {
+  // The last one was found by fuzzing after the others: a ',' after the top-level node ends it.
+  for (const char* yaml : {", effect: N", "# c\n  , a", "name: a\n---\n, b", "--- , a", "- a\n,"}) {
     auto spec = parse(yaml, "c.yaml");
     ASSERT_FALSE(spec.has_value()) << yaml;
-    EXPECT_NE(spec.error().front().what.find("cannot start with ','"), std::string::npos) << yaml;
+    EXPECT_NE(spec.error().front().what.find("',' cannot start a value"), std::string::npos) << yaml;
   }
+  EXPECT_EQ(errors_of("- a\n,"),
+            "c.yaml:2:1: invalid YAML: ',' cannot start a value\n  hint: remove the ',' or put the list inside [ ]\n");
   EXPECT_TRUE(parse("name: a\nnetwork: {cidr: 10.0.0.0/16, external_network: floating}\n", "c.yaml").has_value());
+}
+
+TEST(Parse, ManyDocumentsAreCountedUpToABound) {
+  std::string yaml = "name: a\n";
+  for (int i = 0; i < 40; ++i) yaml += "---\nname: b\n";
+  EXPECT_NE(errors_of(yaml).find("found 16 or more YAML documents; allowed: one"), std::string::npos);
+  EXPECT_NE(errors_of("name: a\n---\nname: b\n").find("c.yaml:3:1: found 2 YAML documents"), std::string::npos);
 }
 
 TEST(Parse, MinimalSpecGetsTheReferenceDefaults) {
