@@ -21,6 +21,7 @@ class Observation {
 }  // namespace
 
 Result<ObservedState> observe(Cloud& cloud, bool include_kubernetes) {
+  if (auto settled = cloud.await_in_flight_creates(); !settled) return std::unexpected(settled.error());
   Observation observation(cloud);
   std::vector<std::future<Result<std::vector<ObservedResource>>>> lists;
   for (auto kind : all_kinds()) {

@@ -46,6 +46,10 @@ class Cloud {
   /// (Nova records a server's fault just after setting it to ERROR).
   virtual std::string save_evidence(const ObservedResource& failed) = 0;
 
+  /// observe() calls this first: waits for creates an earlier, killed run may have left running in the
+  /// cloud (settle_in_flight), so that the observation sees them. Nothing by default.
+  [[nodiscard]] virtual Result<void> await_in_flight_creates() { return {}; }
+
   /// observe() brackets its list calls with these, so that kinds that list the same collection can share
   /// one call (OpenStackCloud's SharedLists). Nothing by default.
   virtual void observation_began() {}
@@ -53,7 +57,7 @@ class Cloud {
 };
 
 /// Observes the cluster: one list call per kind (run in parallel), plus, when `include_kubernetes`, what
-/// Kubernetes created.
+/// Kubernetes created; after Cloud::await_in_flight_creates.
 [[nodiscard]] Result<ObservedState> observe(Cloud& cloud, bool include_kubernetes = false);
 
 }  // namespace kstack::reconcile

@@ -61,6 +61,10 @@ void CreateJournal::end(Kind kind, const std::string& name) {
   if (dir_) (void)dir_->remove(entry(kind, name));
 }
 
+void CreateJournal::answered(Kind kind, const std::string& name) {
+  if (dir_) (void)dir_->write(entry(kind, name), fmt::format("{} {}\nbegun 0\nanswered\n", kind_name(kind), name));
+}
+
 std::chrono::seconds CreateJournal::age(Kind kind, const std::string& name) const {
   if (!dir_) return std::chrono::seconds(0);
   auto text = dir_->read(entry(kind, name));

@@ -14,11 +14,12 @@ class StateDir;
 
 namespace kstack::reconcile {
 
-/// CreateJournal remembers, in the state directory, every create that the cloud cannot make and tag in one
-/// call (Neutron's: it refuses tags in a POST), from before the create is sent until the tag is set. After
-/// a crash or `kill -9` between the two, the next observe looks up the journalled names and adopts the
-/// untagged resources it finds, so that nothing is created twice and nothing is left behind. A name leaves
-/// the journal once its resource is tagged or proved absent. Thread-safe: each entry is its own file.
+/// CreateJournal remembers, in the state directory, every create from before it is sent until it is
+/// answered (and, for Neutron, which refuses tags in a POST, until the tag call after it is). After a crash
+/// or `kill -9` in between, the next run waits for a create that may still be running in the cloud
+/// (settle_in_flight) and adopts an untagged resource of a journalled name, so that nothing is created
+/// twice and nothing is left behind. A name leaves the journal once its resource is tagged or proved
+/// absent. Thread-safe: each entry is its own file.
 class CreateJournal {
  public:
   /// `dir` null: a journal that records nothing (tests, commands without a state directory).
@@ -29,6 +30,16 @@ class CreateJournal {
 
   /// The create of `name` ended with its resource tagged (or proved absent): the entry goes.
   void end(Kind kind, const std::string& name);
+
+  /// The create of `name` failed with an answer, so none of its requests is still running in the cloud;
+  /// the entry stays (the POST of a create and tag may have made the resource) but counts as old.
+  void answered(Kind kind, const std::string& name);
+
+  /// Whether a create that failed with `e` may still have made its resource: no answer came, or the
+  /// service answered with a server-side error (5xx) after it may have acted.
+  static bool may_have_made(const Error& e) {
+    return !e.service.empty() && (e.http_status == 0 || e.http_status >= 500);
+  }
 
   /// The names of `kind` whose create began and never ended, sorted.
   std::vector<std::string> pending(Kind kind) const;

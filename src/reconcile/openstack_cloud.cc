@@ -36,7 +36,15 @@ OpenStackCloud::OpenStackCloud(openstack::Client& client, std::string cluster, s
   kinds_[Kind::floating_ip] = make_floating_ip_ops(ctx_);
   kinds_[Kind::volume] = make_volume_ops(ctx_);
   kinds_[Kind::server] = make_server_ops(ctx_);
+  // A request of a killed run can be running in the cloud as long as the client would have waited for it.
+  in_flight_.window =
+      client.cloud().api_timeout_s > 0
+          ? std::chrono::seconds(client.cloud().api_timeout_s)
+          : std::chrono::duration_cast<std::chrono::seconds>(openstack::TransportOptions{}.total_timeout);
+  in_flight_.note = [](const std::string& text) { fmt::print(stderr, "{}\n", text); };
 }
+
+Result<void> OpenStackCloud::await_in_flight_creates() { return settle_in_flight(*this, journal_, in_flight_); }
 
 KindOps& OpenStackCloud::ops(Kind kind) { return *kinds_.at(kind); }
 

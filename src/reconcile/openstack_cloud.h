@@ -11,6 +11,7 @@
 #include "openstack/network.h"
 #include "reconcile/cloud.h"
 #include "reconcile/create_journal.h"
+#include "reconcile/in_flight.h"
 #include "reconcile/shared_lists.h"
 #include "util/text.h"  // join and split: the lists in resource properties
 
@@ -25,7 +26,7 @@ struct OsContext {
   openstack::Client& client;
   std::string cluster;
   std::string tag;                   // carried by everything kstack creates: "kstack-cluster=<name>"
-  CreateJournal* journal = nullptr;  // creates that take a second call to tag
+  CreateJournal* journal = nullptr;  // creates not yet answered
   SharedLists* lists = nullptr;      // list calls the kinds of one observation share
 
   /// The answer of `fetch` for `key`, shared with every other kind that asks for it in the same observation.
@@ -37,15 +38,22 @@ struct OsContext {
   /// Whether `tags` hold the cluster's tag.
   bool owns(const std::vector<std::string>& tags) const;
 
-  /// Runs `create` (a create followed by its tag call) between the journal's begin and end; the entry
-  /// stays when the create fails, since its POST may have arrived.
+  /// Runs `create` (one create request, or Neutron's create and tag calls) between the journal's begin
+  /// and end. The entry stays when the create fails, since its POST may have arrived: as in flight when
+  /// no answer came or the service failed (5xx), as answered otherwise.
   template <class F>
   auto journalled(Kind kind, const std::string& name, F&& create) const -> decltype(create()) {
     if (journal) {
       if (auto begun = journal->begin(kind, name); !begun) return std::unexpected(begun.error());
     }
     auto made = create();
-    if (made && journal) journal->end(kind, name);
+    if (journal) {
+      if (made) {
+        journal->end(kind, name);
+      } else if (!CreateJournal::may_have_made(made.error())) {
+        journal->answered(kind, name);
+      }
+    }
     return made;
   }
 
@@ -91,6 +99,7 @@ class OpenStackCloud : public Cloud {
   KindOps& ops(Kind kind) override;
   [[nodiscard]] Result<std::vector<ObservedResource>> list_kubernetes_owned() override;
   std::string save_evidence(const ObservedResource& failed) override;
+  [[nodiscard]] Result<void> await_in_flight_creates() override;
   void observation_began() override { lists_.begin(); }
   void observation_ended() override { lists_.end(); }
 
@@ -103,6 +112,7 @@ class OpenStackCloud : public Cloud {
 
  private:
   CreateJournal journal_;
+  InFlightWait in_flight_;
   SharedLists lists_;
   OsContext ctx_;
   state::StateDir* evidence_;

@@ -27,7 +27,9 @@ class KeypairOps : public KindOps {
   }
 
   Result<ObservedResource> create(const Resource& r) override {
-    auto k = openstack::compute::import_keypair(ctx_.client, r.key.name, r.props.at("public_key"));
+    auto k = ctx_.journalled(Kind::keypair, r.key.name, [&] {
+      return openstack::compute::import_keypair(ctx_.client, r.key.name, r.props.at("public_key"));
+    });
     if (!k) return std::unexpected(k.error());
     return ObservedResource{.key = r.key, .id = k->name, .props = r.props};
   }

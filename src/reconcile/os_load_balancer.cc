@@ -135,7 +135,10 @@ class LoadBalancerOps : public KindOps {
                                                   .timeout_client_data_ms = prop_int(p, "timeout_client_data"),
                                                   .timeout_member_data_ms = prop_int(p, "timeout_member_data"),
                                                   .tags = ctx_.tags()}}};
-    auto post = [&] { return lb::create_load_balancer(ctx_.client, request); };
+    auto post = [&] {
+      return ctx_.journalled(Kind::load_balancer, r.key.name,
+                             [&] { return lb::create_load_balancer(ctx_.client, request); });
+    };
     auto made = post();
     // The VIP address taken: by a create that an earlier, cut-off kstack sent (still in flight in Octavia,
     // or committed after this run observed), or by a VIP port whose load balancer never came to be. Octavia

@@ -62,7 +62,7 @@ class ServerOps : public KindOps {
     for (const char* a : kRemembered) {
       if (!p.at(a).empty()) request.metadata[meta_key(a)] = p.at(a);
     }
-    auto s = compute::create_server(ctx_.client, request);
+    auto s = ctx_.journalled(Kind::server, r.key.name, [&] { return compute::create_server(ctx_.client, request); });
     if (!s) return std::unexpected(s.error());
     return ObservedResource{.key = r.key, .id = s->id, .props = r.props, .status = s->status};
   }

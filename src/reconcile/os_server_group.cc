@@ -26,7 +26,9 @@ class ServerGroupOps : public KindOps {
   }
 
   Result<ObservedResource> create(const Resource& r) override {
-    auto g = openstack::compute::create_server_group(ctx_.client, r.key.name, r.props.at("policy"));
+    auto g = ctx_.journalled(Kind::server_group, r.key.name, [&] {
+      return openstack::compute::create_server_group(ctx_.client, r.key.name, r.props.at("policy"));
+    });
     if (!g) return std::unexpected(g.error());
     return ObservedResource{.key = r.key, .id = g->id, .props = r.props};
   }

@@ -42,7 +42,7 @@ class VolumeOps : public KindOps {
                              .availability_zone = r.props.at("availability_zone"),
                              .description = "kstack data volume",
                              .metadata = ctx_.volume_mark()};
-    auto v = bs::create_volume(ctx_.client, request);
+    auto v = ctx_.journalled(Kind::volume, r.key.name, [&] { return bs::create_volume(ctx_.client, request); });
     if (!v) return std::unexpected(v.error());
     return ObservedResource{.key = r.key, .id = v->id, .props = r.props, .status = v->status};
   }
