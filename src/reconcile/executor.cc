@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "reconcile/create_journal.h"
 #include "reconcile/poller.h"
 
 namespace kstack::reconcile {
@@ -50,7 +51,7 @@ Error located(Error e, const Key& key, std::string_view doing) {
 }
 
 // Run is one execution of a plan: the graph, the worker threads and what they share.
-class Run {
+class Run : public CallGate {
  public:
   Run(const Plan& plan, const ObservedState& observed, Cloud& cloud, const ExecutorOptions& options)
       : plan_(plan), cloud_(cloud), options_(options) {
@@ -64,10 +65,21 @@ class Run {
   }
 
   ApplyResult go() {
-    int threads = std::max(1, options_.parallelism);
-    std::vector<std::thread> workers;
-    for (int i = 0; i < threads; ++i) workers.emplace_back([this] { work(); });
-    for (auto& w : workers) w.join();
+    {
+      std::lock_guard l(mu_);
+      for (int i = 0; i < slots(); ++i) workers_.emplace_back([this] { work(); });
+    }
+    // A step that waits starts another worker (waiting()): join until no worker is left, since only a
+    // running worker can start one.
+    for (size_t i = 0;; ++i) {
+      std::thread worker;
+      {
+        std::lock_guard l(mu_);
+        if (i >= workers_.size()) break;
+        worker = std::move(workers_[i]);
+      }
+      worker.join();
+    }
     for (const auto& t : tasks_) {
       if (!t.finished) ++result_.skipped;
     }
@@ -221,17 +233,21 @@ class Run {
 
   bool stopped() const { return options_.stop && options_.stop->load(); }
 
+  int slots() const { return std::max(1, options_.parallelism); }
+
   void work() {
     std::unique_lock l(mu_);
     while (true) {
       if (stopped()) break;
-      if (ready_.empty()) {
+      // A step back from a wait goes before a new one.
+      if (ready_.empty() || calling_ >= slots() || returning_ > 0) {
         if (running_ == 0) break;
         cv_.wait_for(l, std::chrono::milliseconds(100));
         continue;
       }
       size_t t = take_ready();
       ++running_;
+      ++calling_;
       tasks_[t].ran = true;
       tasks_[t].started = std::chrono::steady_clock::now();
       l.unlock();
@@ -239,6 +255,7 @@ class Run {
       const auto ended = std::chrono::steady_clock::now();
       l.lock();
       --running_;
+      --calling_;
       tasks_[t].ended = ended;
       tasks_[t].finished = true;
       if (ok) measured(tasks_[t]);
@@ -253,6 +270,44 @@ class Run {
       cv_.notify_all();
     }
     cv_.notify_all();
+  }
+
+  // A call slot (CallGate), for a step back from a wait or a shared poll: they go before new steps.
+  void acquire() override {
+    std::unique_lock l(mu_);
+    ++returning_;
+    cv_.wait(l, [this] { return calling_ < slots(); });
+    --returning_;
+    ++calling_;
+  }
+  void release() override {
+    {
+      std::lock_guard l(mu_);
+      --calling_;
+    }
+    cv_.notify_all();
+  }
+
+  // Runs `wait` (shared polls until the cloud settles) without holding a call slot, so that other steps
+  // run meanwhile: `parallelism` bounds the calls in flight (each poll takes a slot), not the resources
+  // being built. A worker is started when fewer than `parallelism` would be left to take steps (at most
+  // kMaxWaiting waits beyond them).
+  template <class F>
+  auto waiting(F&& wait) -> decltype(wait()) {
+    {
+      std::lock_guard l(mu_);
+      ++waiting_;
+      if (static_cast<int>(workers_.size()) - waiting_ < slots() &&
+          static_cast<int>(workers_.size()) < slots() + kMaxWaiting) {
+        workers_.emplace_back([this] { work(); });
+      }
+    }
+    release();
+    auto settled = wait();
+    acquire();
+    std::lock_guard l(mu_);
+    --waiting_;
+    return settled;
   }
 
   // Under mu_.
@@ -278,7 +333,7 @@ class Run {
   SharedPoller& poller(Kind kind) {
     std::lock_guard l(pollers_mu_);
     auto& p = pollers_[kind];
-    if (!p) p = std::make_unique<SharedPoller>(cloud_.ops(kind), options_.poll_interval, options_.stop);
+    if (!p) p = std::make_unique<SharedPoller>(cloud_.ops(kind), options_.poll_interval, options_.stop, this);
     return *p;
   }
 
@@ -347,7 +402,8 @@ class Run {
         if (!resolved) return std::unexpected(located(resolved.error(), key, "create"));
       }
       auto made = ops.create(*resolved);
-      for (int look = 0; !made && may_have_been_made(made.error()) && look < kLooksAfterAnUnclearCreate; ++look) {
+      for (int look = 0; !made && CreateJournal::may_have_made(made.error()) && look < kLooksAfterAnUnclearCreate;
+           ++look) {
         // The create may have taken effect (its answer was lost, or the service failed after acting): look
         // for it before creating again, so that a lost answer never leaves a duplicate.
         emit({Event::Type::retrying, key, "create", made.error().what + "; looking whether it was made"});
@@ -364,7 +420,7 @@ class Run {
       emit({Event::Type::waiting, key, "create", fmt::format("until {}", fmt::join(policy.ready, " or "))});
       std::set<std::string> settled = policy.ready;
       settled.insert(policy.failed.begin(), policy.failed.end());
-      auto state = poller(key.kind).wait_settled(made->id, settled, deadline(key.kind));
+      auto state = waiting([&] { return poller(key.kind).wait_settled(made->id, settled, deadline(key.kind)); });
       if (!state) return std::unexpected(located(state.error(), key, "create"));
       state->key = key;
       if (policy.ready.contains(state->status)) {
@@ -379,12 +435,6 @@ class Run {
       if (auto gone = remove(*state); !gone) return gone;
       if (stopped()) return fail("interrupted before creating it again", key.to_string());
     }
-  }
-
-  // A create that failed this way may still have made its resource: no answer came, or the service
-  // answered with a server-side error (5xx) after it may have acted.
-  static bool may_have_been_made(const Error& e) {
-    return !e.service.empty() && (e.http_status == 0 || e.http_status >= 500);
   }
 
   // The resource `key` as the cloud lists it now, not one this run already knows (nor one it is deleting);
@@ -421,7 +471,8 @@ class Run {
     if (policy.async_create) {
       std::set<std::string> settled = policy.ready;
       settled.insert(policy.failed.begin(), policy.failed.end());
-      auto state = poller(current.key.kind).wait_settled(current.id, settled, deadline(current.key.kind));
+      auto state = waiting(
+          [&] { return poller(current.key.kind).wait_settled(current.id, settled, deadline(current.key.kind)); });
       if (!state) return std::unexpected(located(state.error(), current.key, "update"));
       if (!policy.ready.contains(state->status)) {
         return fail(fmt::format("update ended in status {}", state->status), current.key.to_string());
@@ -440,7 +491,9 @@ class Run {
     }
     if (policy.async_delete) {
       emit({Event::Type::waiting, current.key, "delete", "until it is gone"});
-      auto gone = poller(current.key.kind).wait_gone(current.id, {"error_deleting"}, deadline(current.key.kind));
+      auto gone = waiting([&] {
+        return poller(current.key.kind).wait_gone(current.id, {"error_deleting"}, deadline(current.key.kind));
+      });
       if (!gone) return std::unexpected(located(gone.error(), current.key, "delete"));
     }
     forget(current);
@@ -448,6 +501,7 @@ class Run {
   }
 
   static constexpr int kLooksAfterAnUnclearCreate = 2;
+  static constexpr int kMaxWaiting = 256;  // workers in a wait beyond the `parallelism` that take steps
 
   const Plan& plan_;
   Cloud& cloud_;
@@ -458,7 +512,11 @@ class Run {
   std::mutex mu_;  // guards the graph's progress and result_
   std::condition_variable cv_;
   std::vector<size_t> ready_;
-  int running_ = 0;
+  std::vector<std::thread> workers_;
+  int running_ = 0;                              // steps started and not ended
+  int calling_ = 0;                              // of them, those not in a wait: at most `parallelism`
+  int waiting_ = 0;                              // of them, those in a wait
+  int returning_ = 0;                            // of them, those whose wait ended, until a call slot is free
   std::vector<std::vector<size_t>> dependents_;  // the graph's edges as remaining_lengths takes them (set once)
   std::vector<double> rank_;                     // each task's longest chain of expected durations, itself included
   bool ranks_stale_ = true;

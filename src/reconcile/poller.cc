@@ -8,8 +8,9 @@ namespace {
 constexpr std::chrono::milliseconds kStopCheck{100};
 }
 
-SharedPoller::SharedPoller(KindOps& ops, std::chrono::milliseconds interval, const std::atomic<bool>* stop)
-    : ops_(ops), interval_(interval), stop_(stop) {}
+SharedPoller::SharedPoller(KindOps& ops, std::chrono::milliseconds interval, const std::atomic<bool>* stop,
+                           CallGate* gate)
+    : ops_(ops), interval_(interval), stop_(stop), gate_(gate) {}
 
 int SharedPoller::polls() const {
   std::lock_guard l(mu_);
@@ -46,7 +47,9 @@ Result<std::optional<ObservedResource>> SharedPoller::wait(const std::string& id
       polling_ = true;
       uint64_t mine = ++started_;
       l.unlock();
+      if (gate_) gate_->acquire();
       auto listed = ops_.list();
+      if (gate_) gate_->release();
       l.lock();
       polling_ = false;
       ++polls_;

@@ -14,12 +14,23 @@
 
 namespace kstack::reconcile {
 
+/// CallGate bounds the cloud calls in flight across a run: a call takes a slot and gives it back.
+class CallGate {
+ public:
+  virtual ~CallGate() = default;
+  /// Blocks until a slot is free, then holds it.
+  virtual void acquire() = 0;
+  virtual void release() = 0;
+};
+
 /// SharedPoller waits for asynchronous states of one kind on behalf of any number of threads: one list
 /// call per interval, whose answer wakes every waiter. Only a list started after a waiter arrived
 /// counts for it, so a create is never judged by an older answer.
 class SharedPoller {
  public:
-  SharedPoller(KindOps& ops, std::chrono::milliseconds interval, const std::atomic<bool>* stop = nullptr);
+  /// `gate` (may be null): each list holds one of its slots.
+  SharedPoller(KindOps& ops, std::chrono::milliseconds interval, const std::atomic<bool>* stop = nullptr,
+               CallGate* gate = nullptr);
 
   /// Waits until `id` shows one of `settled` (its ready and its failed statuses) and returns it as that
   /// list showed it. Fails when it disappears, the deadline passes or stop is set.
@@ -44,6 +55,7 @@ class SharedPoller {
   KindOps& ops_;
   std::chrono::milliseconds interval_;
   const std::atomic<bool>* stop_;
+  CallGate* gate_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool polling_ = false;
