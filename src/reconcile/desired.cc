@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <set>
 
 #include "reconcile/plan.h"
@@ -67,6 +68,19 @@ std::string sha256_hex(std::string_view data) {
   EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
   std::string out;
   for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", digest[i]);
+  return out;
+}
+
+std::vector<Key> user_data_inputs(const spec::ClusterSpec& spec, const model::ClusterModel& model,
+                                  const model::Node& node) {
+  const auto n = ClusterNames::of(spec.name);
+  std::vector<Key> out;
+  if (node.volume_size_gb > 0) out.push_back({Kind::volume, volume_name(node.name)});
+  if (node.role == model::Role::master) {
+    out.push_back({Kind::subnet, n.subnet});
+    if (!model.api_vip.empty() && spec.api_load_balancer.floating_ip)
+      out.push_back({Kind::floating_ip, n.api_floating_ip});
+  }
   return out;
 }
 
@@ -215,9 +229,10 @@ Result<std::vector<Resource>> desired_resources(const spec::ClusterSpec& spec, c
       s.props["server_group_id"] = ref(g->second);
       s.depends_on.push_back(g->second);
     }
-    // A master's API certificate names the API's floating IP: its user-data waits for the address.
-    if (node.role == model::Role::master && !model.api_vip.empty() && spec.api_load_balancer.floating_ip) {
-      s.depends_on.push_back({Kind::floating_ip, n.api_floating_ip});
+    for (const auto& input : user_data_inputs(spec, model, node)) {
+      if (std::find(s.depends_on.begin(), s.depends_on.end(), input) == s.depends_on.end()) {
+        s.depends_on.push_back(input);
+      }
     }
     out.push_back(std::move(s));
   }

@@ -34,6 +34,13 @@ struct ClusterNames {
 /// The data volume's name for a node: "<node>-data".
 std::string volume_name(const std::string& node);
 
+/// What a node's user-data names that only the cloud can tell: its data volume (the id), and for a
+/// master the cluster subnet (the id, in cloud.conf) and the API's floating IP (the address, in the API
+/// certificate) when there is one. Its server waits for them; until they exist, the plan shows its
+/// user-data as known after apply.
+std::vector<Key> user_data_inputs(const spec::ClusterSpec& spec, const model::ClusterModel& model,
+                                  const model::Node& node);
+
 /// Every resource the spec asks for, with its dependencies: keypair, network, subnet, router and its
 /// interface, security groups and rules, server groups, one port per node with its fixed IP, floating IPs
 /// (bastion; the API when asked), one data volume per node that has one, the servers, and the API load

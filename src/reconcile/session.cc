@@ -332,15 +332,10 @@ bootstrap::RenderOptions Session::render_options(const CloudFacts& facts,
 }
 
 std::set<std::string> Session::provisional(const std::map<Key, ObservedResource>& known) const {
-  const auto names = ClusterNames::of(spec_.name);
-  const bool api_floating_ip = !model_.api_vip.empty() && spec_.api_load_balancer.floating_ip;
-  const bool address_known = known.contains({Kind::floating_ip, names.api_floating_ip});
-  const bool subnet_known = known.contains({Kind::subnet, names.subnet});
   std::set<std::string> out;
   for (const auto& node : model_.nodes) {
-    const bool master = node.role == model::Role::master;
-    if ((node.volume_size_gb > 0 && !known.contains({Kind::volume, volume_name(node.name)})) ||
-        (master && api_floating_ip && !address_known) || (master && !subnet_known)) {
+    const auto inputs = user_data_inputs(spec_, model_, node);
+    if (std::any_of(inputs.begin(), inputs.end(), [&](const Key& k) { return !known.contains(k); })) {
       out.insert(node.name);
     }
   }
