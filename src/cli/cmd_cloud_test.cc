@@ -41,10 +41,12 @@ class CloudCommand : public testing::Test {
     std::ofstream(dir_ / "cluster.yaml") << init.output;
   }
 
-  CloudRun kstack(const std::string& args) {
+  // `stdout_only`: what the run printed on stdout, stderr dropped.
+  CloudRun kstack(const std::string& args, bool stdout_only = false) {
     const std::string cmd = "cd '" + dir_.string() + "' && env -u OS_CLOUD -u OS_AUTH_URL HOME='" +
                             (dir_ / "home").string() + "' OS_CLIENT_CONFIG_FILE='" + (dir_ / "clouds.yaml").string() +
-                            "' '" KSTACK_BINARY "' " + args + " >'" + (dir_ / "out").string() + "' 2>&1";
+                            "' '" KSTACK_BINARY "' " + args + " >'" + (dir_ / "out").string() + "' " +
+                            (stdout_only ? "2>/dev/null" : "2>&1");
     const int status = std::system(cmd.c_str());
     std::ifstream in(dir_ / "out");
     std::stringstream ss;
@@ -82,6 +84,23 @@ TEST_F(CloudCommand, JsonOutputOfAFailedLoginIsNoDocumentAndExitsOne) {
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_EQ(r.output.find("format_version"), std::string::npos) << "an error is text on stderr: " << r.output;
   EXPECT_NE(r.output.find("authenticate failed"), std::string::npos) << r.output;
+}
+
+// Log lines are not output: with --output json, stdout holds nothing but the document (none, here: the
+// login fails), even with --debug's requests and the warning an unverified cloud gets.
+TEST_F(CloudCommand, LogLinesGoToStderrNotIntoTheOutput) {
+  write_spec();
+  std::ofstream(dir_ / "clouds.yaml", std::ios::app) << "  unverified:\n    verify: false\n    auth:\n"
+                                                        "      auth_url: https://127.0.0.1:1/v3\n"
+                                                        "      username: demo\n      password: pw\n"
+                                                        "      project_name: demo\n      user_domain_name: Default\n"
+                                                        "      project_domain_name: Default\n";
+  CloudRun both = kstack("--debug cloud check -f cluster.yaml --os-cloud unverified --output json");
+  EXPECT_NE(both.output.find("-> POST https://127.0.0.1:1/v3/auth/tokens"), std::string::npos) << both.output;
+  EXPECT_NE(both.output.find("verification is OFF"), std::string::npos) << both.output;
+  CloudRun out = kstack("--debug cloud check -f cluster.yaml --os-cloud unverified --output json", true);
+  EXPECT_EQ(out.exit_code, 1);
+  EXPECT_EQ(out.output, "");
 }
 
 TEST_F(CloudCommand, GlobalOptionAfterTheSubcommand) {

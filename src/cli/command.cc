@@ -1,5 +1,6 @@
 #include "cli/command.h"
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -40,6 +41,10 @@ int run(int argc, char** argv) {
   app.name("kstack");
   Context ctx;
   build_app(app, ctx);
+  // Log lines (warnings, --debug's requests) go to stderr: stdout is the command's output, which a
+  // script may parse (--output json).
+  spdlog::set_default_logger(
+      std::make_shared<spdlog::logger>("kstack", std::make_shared<spdlog::sinks::stderr_sink_mt>()));
   spdlog::set_pattern("%v");
   try {
     app.parse(argc, argv);
