@@ -486,7 +486,9 @@ class Run : public CallGate {
 
   Result<void> remove(const ObservedResource& current) {
     const auto& policy = kind_policy(current.key.kind);
-    if (auto ok = cloud_.ops(current.key.kind).remove(current); !ok) {
+    // A delete already under way (sent by a run that was killed before it ended) is waited for.
+    const bool under_way = policy.async_delete && policy.deleting.contains(current.status);
+    if (auto ok = under_way ? Result<void>() : cloud_.ops(current.key.kind).remove(current); !ok) {
       return std::unexpected(located(ok.error(), current.key, "delete"));
     }
     if (policy.async_delete) {

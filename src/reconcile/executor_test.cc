@@ -380,6 +380,27 @@ TEST(Executor, DestroyLeavesNothingButKeptVolumes) {
   EXPECT_TRUE(cloud.resources().empty());
 }
 
+// A run killed after it sent a load balancer's delete leaves it PENDING_DELETE, where Octavia refuses a
+// second DELETE (409): the next destroy waits for it to go instead.
+TEST(Executor, ADeleteUnderWayIsWaitedForNotSentAgain) {
+  FakeCloud cloud({.lists_until_settled = 3});
+  auto desired = reference_resources();
+  converge(cloud, desired);
+  auto observed = observe(cloud);
+  ASSERT_TRUE(observed);
+  auto lb = std::find_if(observed->resources.begin(), observed->resources.end(),
+                         [](const ObservedResource& r) { return r.key.kind == Kind::load_balancer; });
+  ASSERT_NE(lb, observed->resources.end());
+  ASSERT_TRUE(cloud.ops(Kind::load_balancer).remove(*lb));  // the killed run's delete
+  lb->status = "PENDING_DELETE";                            // as the next run's list shows it
+  const int deletes_before = cloud.calls("delete");
+  auto plan = make_destroy_plan(*observed, true);
+  auto result = execute(plan, *observed, cloud, fast());
+  for (const auto& e : result.errors) ADD_FAILURE() << e.to_string();
+  EXPECT_EQ(cloud.calls("delete") - deletes_before, static_cast<int>(plan.actions.size()) - 1);
+  EXPECT_TRUE(cloud.resources().empty());
+}
+
 TEST(ResolveReferences, IdsAttributesAndLists) {
   std::map<Key, ObservedResource> known;
   known[{Kind::network, "n"}] = {.id = "net-1"};

@@ -58,7 +58,8 @@ std::map<Kind, KindPolicy> make_policies() {
       .async_delete = true,
       .ready = {"ACTIVE"},
       .failed = {"ERROR"},
-      .timeout = 1800s,  // an amphora boots a VM; slow clouds take many minutes
+      .deleting = {"PENDING_DELETE"},  // Octavia refuses a second DELETE then (409)
+      .timeout = 1800s,                // an amphora boots a VM; slow clouds take many minutes
       .error_retries = 1,
       .expected_create_s = 60,
       .expected_delete_s = 20,
@@ -69,6 +70,7 @@ std::map<Kind, KindPolicy> make_policies() {
       .async_delete = true,
       .ready = {"available", "in-use"},
       .failed = {"error", "error_deleting"},
+      .deleting = {"deleting"},
       .timeout = 600s,
       .expected_create_s = 5,
       .expected_delete_s = 3,
