@@ -59,7 +59,8 @@ std::map<Kind, KindPolicy> make_policies() {
       .ready = {"ACTIVE"},
       .failed = {"ERROR"},
       .deleting = {"PENDING_DELETE"},  // Octavia refuses a second DELETE then (409)
-      .timeout = 1800s,                // an amphora boots a VM; slow clouds take many minutes
+      .building = {"PENDING_CREATE"},
+      .timeout = 1800s,  // an amphora boots a VM; slow clouds take many minutes
       .error_retries = 1,
       .expected_create_s = 60,
       .expected_delete_s = 20,
@@ -71,6 +72,7 @@ std::map<Kind, KindPolicy> make_policies() {
       .ready = {"available", "in-use"},
       .failed = {"error", "error_deleting"},
       .deleting = {"deleting"},
+      .building = {"creating"},
       .timeout = 600s,
       .expected_create_s = 5,
       .expected_delete_s = 3,
@@ -83,6 +85,7 @@ std::map<Kind, KindPolicy> make_policies() {
       .async_delete = true,
       .ready = {"ACTIVE"},
       .failed = {"ERROR"},
+      .building = {"BUILD"},
       .timeout = 900s,
       .error_retries = 2,
       .expected_create_s = 30,

@@ -47,6 +47,7 @@ struct KindPolicy {
   std::set<std::string> ready;          // statuses that end a wait successfully
   std::set<std::string> failed;         // statuses that end a wait with an error
   std::set<std::string> deleting;       // statuses of a delete already under way (a killed run's): wait, not delete
+  std::set<std::string> building;       // statuses of a create still under way: apply waits before it plans
   std::chrono::seconds timeout{0};      // how long an asynchronous wait may take; 0: not asynchronous
   int error_retries = 0;  // how many times a resource that ends in a failed status is deleted and re-created
   // How long a create and a delete usually take, in seconds, until the run has measured its own: the weights

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <tuple>
 
 #include "bootstrap/render.h"
@@ -20,6 +22,7 @@
 #include "openstack/loadbalancer.h"
 #include "openstack/network.h"
 #include "pki/cluster_pki.h"
+#include "reconcile/poller.h"
 #include "spec/load.h"
 
 namespace kstack::reconcile {
@@ -391,12 +394,44 @@ Result<Resource> Session::with_user_data(Resource server, const std::map<Key, Ob
   return server;
 }
 
+namespace {
+
+// Waits until every resource of the cluster that `observed` shows still being created (a server in BUILD
+// that a killed run left) has settled, so that one ending in ERROR is replaced by this run rather than
+// reported as done. Returns whether it waited for any (then the caller observes again).
+bool await_building(Cloud& cloud, const ObservedState& observed, std::chrono::milliseconds poll) {
+  std::map<Kind, std::vector<std::string>> building;
+  for (const auto& r : observed.resources) {
+    if (r.origin == Origin::kstack && kind_policy(r.key.kind).building.contains(r.status)) {
+      building[r.key.kind].push_back(r.id);
+    }
+  }
+  if (building.empty()) return false;
+  fmt::print(stderr, "waiting for what an earlier run left being created\n");
+  for (const auto& [kind, ids] : building) {
+    const auto& policy = kind_policy(kind);
+    std::set<std::string> settled = policy.ready;
+    settled.insert(policy.failed.begin(), policy.failed.end());
+    SharedPoller poller(cloud.ops(kind), poll);
+    const auto deadline = std::chrono::steady_clock::now() + policy.timeout;
+    // An error (gone, timed out) is for the plan that follows to see, not a reason to stop here.
+    for (const auto& id : ids) (void)poller.wait_settled(id, settled, deadline);
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<Session::ApplyOutcome> Session::apply(const PlanOptions& plan_options, const ExecutorOptions& exec_options,
                                              const std::function<bool(const Plan&)>& confirm, Cloud* through) {
   Cloud& cloud = through ? *through : *cloud_;
   ApplyOutcome outcome;
   auto observed = observe(cloud);
   if (!observed) return std::unexpected(observed.error());
+  if (await_building(cloud, *observed, exec_options.poll_interval)) {
+    observed = observe(cloud);
+    if (!observed) return std::unexpected(observed.error());
+  }
   outcome.api_calls_observe = observed->list_calls;
   auto want = desired(*observed);
   if (!want) return std::unexpected(want.error());
