@@ -418,8 +418,7 @@ class Run : public CallGate {
         return {};
       }
       emit({Event::Type::waiting, key, "create", fmt::format("until {}", fmt::join(policy.ready, " or "))});
-      std::set<std::string> settled = policy.ready;
-      settled.insert(policy.failed.begin(), policy.failed.end());
+      const std::set<std::string> settled = policy.settled();
       auto state = waiting([&] { return poller(key.kind).wait_settled(made->id, settled, deadline(key.kind)); });
       if (!state) return std::unexpected(located(state.error(), key, "create"));
       state->key = key;
@@ -469,8 +468,7 @@ class Run : public CallGate {
     ObservedResource after = current;
     for (const auto& [k, v] : resolved->props) after.props[k] = v;
     if (policy.async_create) {
-      std::set<std::string> settled = policy.ready;
-      settled.insert(policy.failed.begin(), policy.failed.end());
+      const std::set<std::string> settled = policy.settled();
       auto state = waiting(
           [&] { return poller(current.key.kind).wait_settled(current.id, settled, deadline(current.key.kind)); });
       if (!state) return std::unexpected(located(state.error(), current.key, "update"));

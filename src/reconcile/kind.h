@@ -54,6 +54,13 @@ struct KindPolicy {
   // by which the executor starts the longest chain of dependent steps first.
   double expected_create_s = 0.5;
   double expected_delete_s = 0.5;
+
+  /// The statuses that end a wait for a create: ready or failed.
+  std::set<std::string> settled() const {
+    std::set<std::string> out = ready;
+    out.insert(failed.begin(), failed.end());
+    return out;
+  }
 };
 
 /// The policy of one kind.

@@ -410,8 +410,7 @@ bool await_building(Cloud& cloud, const ObservedState& observed, std::chrono::mi
   fmt::print(stderr, "waiting for what an earlier run left being created\n");
   for (const auto& [kind, ids] : building) {
     const auto& policy = kind_policy(kind);
-    std::set<std::string> settled = policy.ready;
-    settled.insert(policy.failed.begin(), policy.failed.end());
+    const std::set<std::string> settled = policy.settled();
     SharedPoller poller(cloud.ops(kind), poll);
     const auto deadline = std::chrono::steady_clock::now() + policy.timeout;
     // An error (gone, timed out) is for the plan that follows to see, not a reason to stop here.
