@@ -9,7 +9,7 @@ namespace {
 constexpr std::string_view kCloudConfigSecret = R"TXT(apiVersion: v1
 kind: Secret
 metadata:
-  name: cloud-config
+  name: @NAME@
   namespace: kube-system
 type: Opaque
 data:
@@ -453,7 +453,7 @@ spec:
             type: Directory
         - name: cloud-config
           secret:
-            secretName: cloud-config
+            secretName: cloud-config-node
 )TXT";
 
 constexpr std::string_view kStorageClass = R"TXT(apiVersion: storage.k8s.io/v1
@@ -474,25 +474,38 @@ std::string or_placeholder(const std::string& value) {
 
 }  // namespace
 
-/// The cloud.conf both openstack-cloud-controller-manager and the Cinder CSI driver read.
+/// The cloud.conf openstack-cloud-controller-manager and the Cinder CSI controller read: the cluster's
+/// application credential and nothing else of the operator's.
 std::string cloud_conf(const RenderContext& ctx) {
   const auto& c = ctx.options.cloud;
   std::string out = "[Global]\n";
   out += "auth-url=" + or_placeholder(c.auth_url) + "\n";
-  if (!c.region.empty()) out += "region=" + c.region + "\n";
-  if (!c.application_credential_id.empty() || c.username.empty()) {
-    out += "application-credential-id=" + or_placeholder(c.application_credential_id) + "\n";
-    out += "application-credential-secret=" + or_placeholder(c.application_credential_secret) + "\n";
+  out += "region=" + or_placeholder(c.region) + "\n";
+  if (!c.application_credential_name.empty() && c.application_credential_id.empty()) {
+    out += "application-credential-name=" + c.application_credential_name + "\n";
+    if (!c.user_id.empty()) {
+      out += "user-id=" + c.user_id + "\n";
+    } else {
+      out += "username=" + c.username + "\n";
+      if (!c.user_domain_id.empty()) out += "user-domain-id=" + c.user_domain_id + "\n";
+      if (!c.user_domain_name.empty()) out += "user-domain-name=" + c.user_domain_name + "\n";
+    }
   } else {
-    out += "username=" + c.username + "\npassword=" + c.password + "\n";
-    out += "user-domain-name=" + c.user_domain_name + "\ntenant-id=" + c.project_id + "\n";
+    out += "application-credential-id=" + or_placeholder(c.application_credential_id) + "\n";
   }
+  out += "application-credential-secret=" + or_placeholder(c.application_credential_secret) + "\n";
   if (!c.ca_pem.empty()) out += "ca-file=/etc/config/ca.pem\n";
+  if (c.insecure) out += "tls-insecure=true\n";
   out += "\n[LoadBalancer]\ncreate-monitor=true\n";
   if (!ctx.options.floating_network_id.empty()) out += "floating-network-id=" + ctx.options.floating_network_id + "\n";
   if (!ctx.options.subnet_id.empty()) out += "subnet-id=" + ctx.options.subnet_id + "\n";
   out += "\n[BlockStorage]\nignore-volume-az=true\n";
   return out;
+}
+
+/// The cloud.conf of the Cinder CSI node plugin, which calls no OpenStack API: no credential at all.
+std::string node_cloud_conf() {
+  return "[BlockStorage]\nignore-volume-az=true\n\n[Metadata]\nsearch-order=configDrive,metadataService\n";
 }
 
 void add_openstack_addons(const RenderContext& ctx, NodeFiles& files) {
@@ -501,7 +514,8 @@ void add_openstack_addons(const RenderContext& ctx, NodeFiles& files) {
   const auto& images = ctx.release.images;
   std::string data = "  cloud.conf: " + base64(cloud_conf(ctx)) + "\n";
   if (!ctx.options.cloud.ca_pem.empty()) data += "  ca.pem: " + base64(ctx.options.cloud.ca_pem) + "\n";
-  files.add_secret(fmt::format("{}/40-cloud-config.yaml", kAddonDir), substitute(kCloudConfigSecret, {{"DATA", data}}));
+  files.add_secret(fmt::format("{}/40-cloud-config.yaml", kAddonDir),
+                   substitute(kCloudConfigSecret, {{"NAME", "cloud-config"}, {"DATA", data}}));
   if (addons.cloud_provider) {
     files.add(fmt::format("{}/41-openstack-cloud-controller-manager.yaml", kAddonDir),
               substitute(kCloudControllerManager, {{"IMAGE", ctx.image(images.openstack_cloud_controller_manager)},
@@ -516,6 +530,9 @@ void add_openstack_addons(const RenderContext& ctx, NodeFiles& files) {
                                       {"REGISTRAR", ctx.image(images.csi_node_driver_registrar)},
                                       {"PLUGIN", ctx.image(images.cinder_csi_plugin)},
                                       {"CLUSTER", yaml_quote(ctx.spec.name)}}));
+    files.add(fmt::format("{}/40-cloud-config-node.yaml", kAddonDir),
+              substitute(kCloudConfigSecret, {{"NAME", "cloud-config-node"},
+                                              {"DATA", "  cloud.conf: " + base64(node_cloud_conf()) + "\n"}}));
     if (addons.default_storage_class) {
       files.add(fmt::format("{}/43-storage-class.yaml", kAddonDir), std::string(kStorageClass));
     }

@@ -13,17 +13,21 @@ namespace kstack::bootstrap {
 /// What an offline render writes where only the cloud can tell: volume ids, credentials.
 inline constexpr std::string_view kOfflinePlaceholder = "offline-render-placeholder";
 
-/// CloudCredentials is what openstack-cloud-controller-manager and the Cinder CSI driver log in with.
+/// CloudCredentials is what openstack-cloud-controller-manager and the Cinder CSI controller log in with:
+/// the cluster's application credential (never the operator's password or token), where Keystone is and
+/// how to trust it.
 struct CloudCredentials {
   std::string auth_url;
   std::string region;
-  std::string application_credential_id;  // preferred: an application credential
-  std::string application_credential_secret;
-  std::string username;  // otherwise a user in a project
-  std::string password;
+  std::string application_credential_id;    // or a name, with its user:
+  std::string application_credential_name;  // used only without an id
+  std::string user_id;                      // the credential's user, by id, else by name in a domain
+  std::string username;
+  std::string user_domain_id;
   std::string user_domain_name;
-  std::string project_id;
-  std::string ca_pem;  // the cloud's CA bundle when its endpoints use a private CA; empty: system CAs
+  std::string application_credential_secret;
+  std::string ca_pem;     // the cloud's CA bundle when its endpoints use a private CA; empty: system CAs
+  bool insecure = false;  // the cloud's clouds.yaml entry says verify: false
 };
 
 /// RenderOptions holds what only exists once the cloud resources do. The reconciler passes real

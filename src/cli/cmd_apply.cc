@@ -32,7 +32,35 @@ struct ApplyCommandOptions {
   ProgressOptions progress;
 };
 
-void print_summary(reconcile::Session& s, const reconcile::ApplyResult& r, const std::string& spec_file) {
+/// What the summary says of the add-ons' credential.
+std::string credential_line(const reconcile::EnsuredCredential& c) {
+  switch (c.action) {
+    case reconcile::CredentialAction::supplied:
+      return fmt::format("clouds.yaml entry {} (addons.application_credential)", c.name);
+    case reconcile::CredentialAction::created:
+      return fmt::format("application credential {}, made for the cluster (destroy deletes it)", c.name);
+    case reconcile::CredentialAction::recreated:
+      return fmt::format("application credential {}, made again", c.name);
+    case reconcile::CredentialAction::reused:
+      break;
+  }
+  return fmt::format("application credential {}", c.name);
+}
+
+/// Says, on stderr, that the credential was deleted outside kstack and what the running cluster needs.
+void warn_recreated(const reconcile::EnsuredCredential& c, reconcile::Session& s) {
+  fmt::print(stderr,
+             "warning: Keystone no longer knows the cluster's application credential {} (deleted outside kstack); "
+             "made {}.\n  Masters created from now on carry it. A running cluster's Secret kube-system/cloud-config "
+             "still holds the deleted one, so the cloud controller manager and Cinder CSI cannot log in: put the new "
+             "id and secret from {} into its cloud.conf, then restart the DaemonSet "
+             "openstack-cloud-controller-manager and the Deployment csi-cinder-controllerplugin.\n",
+             c.replaced_id, c.name, s.state().path(reconcile::kCredentialFile).string());
+}
+
+void print_summary(reconcile::Session& s, const reconcile::Session::ApplyOutcome& outcome,
+                   const std::string& spec_file) {
+  const auto& r = outcome.result;
   const auto endpoints = reconcile::endpoints_of_applied(s.model(), r.resources);
   fmt::print("\nApply complete: {} created, {} changed, {} deleted.\n", r.created, r.updated, r.deleted);
   if (!endpoints.bastion.empty()) fmt::print("  bastion:    {}\n", endpoints.bastion);
@@ -40,6 +68,7 @@ void print_summary(reconcile::Session& s, const reconcile::ApplyResult& r, const
   fmt::print("  kubeconfig: kstack kubeconfig -f {}\n", spec_file);
   fmt::print("  ssh:        kstack ssh -f {} master-1\n", spec_file);
   fmt::print("  status:     kstack status -f {}\n", spec_file);
+  if (outcome.credential) fmt::print("  credential: {}\n", credential_line(*outcome.credential));
 }
 
 int run_apply(const ApplyCommandOptions& options) {
@@ -80,6 +109,9 @@ int run_apply(const ApplyCommandOptions& options) {
     return kFailed;
   }
   const auto& r = outcome->result;
+  if (outcome->credential && outcome->credential->action == reconcile::CredentialAction::recreated) {
+    warn_recreated(*outcome->credential, s);
+  }
   for (const auto& e : r.errors) fmt::print(stderr, "{}\n", e.to_string());
   if (r.interrupted) {
     fmt::print(stderr, "interrupted: calls in flight finished; {} steps not started. Run apply again to resume.\n",
@@ -87,7 +119,7 @@ int run_apply(const ApplyCommandOptions& options) {
     return kInterrupted;
   }
   if (!r.ok()) return kFailed;
-  print_summary(s, r, options.session.spec_file);
+  print_summary(s, *outcome, options.session.spec_file);
   return kOk;
 }
 

@@ -29,6 +29,17 @@ struct DestroyCommandOptions {
   ProgressOptions progress;
 };
 
+/// Deletes the cluster's application credentials once nothing in the cloud uses them any more.
+bool forget_credentials(reconcile::Session& s) {
+  auto deleted = reconcile::delete_credentials(s.client(), s.state(), s.spec().name);
+  if (!deleted) {
+    fmt::print(stderr, "{}\n", deleted.error().to_string());
+    return false;
+  }
+  if (*deleted > 0) fmt::print("Deleted the cluster's application credential{}.\n", *deleted > 1 ? "s" : "");
+  return true;
+}
+
 int run_destroy(const DestroyCommandOptions& options) {
   auto session = reconcile::Session::open(options.session);
   if (!session) {
@@ -43,7 +54,13 @@ int run_destroy(const DestroyCommandOptions& options) {
   }
   auto plan = reconcile::make_destroy_plan(*observed, options.delete_volumes);
   fmt::print("{}", reconcile::render_plan_text(plan));
-  if (plan.actions.empty()) return kOk;
+  auto credential = reconcile::load_credential(s.state());
+  if (!credential) {
+    fmt::print(stderr, "{}\n", credential.error().to_string());
+    return kFailed;
+  }
+  if (*credential) fmt::print("  and the cluster's application credential {} will be deleted\n", (*credential)->name);
+  if (plan.actions.empty() && !*credential) return kOk;
   if (!options.yes) {
     if (!isatty(STDIN_FILENO)) {
       fmt::print(stderr, "not a terminal: pass --yes to destroy without confirmation\n");
@@ -57,6 +74,7 @@ int run_destroy(const DestroyCommandOptions& options) {
       return kFailed;
     }
   }
+  if (plan.actions.empty()) return forget_credentials(s) ? kOk : kFailed;
   std::signal(SIGINT, on_destroy_interrupt);
   ProgressView view(stdout, options.progress.live(stdout));
   view.begin(plan);
@@ -69,6 +87,7 @@ int run_destroy(const DestroyCommandOptions& options) {
   for (const auto& e : result.errors) fmt::print(stderr, "{}\n", e.to_string());
   if (result.interrupted) return kInterrupted;
   if (!result.ok()) return kFailed;
+  if (!forget_credentials(s)) return kFailed;
   fmt::print(
       "Destroy complete: {} deleted{}.\n", result.deleted,
       plan.kept.empty() ? "" : fmt::format(", {} volumes kept (--delete-volumes deletes them)", plan.kept.size()));

@@ -106,6 +106,7 @@ Result<Token> parse_token_response(const HttpResponse& response) {
   } else if (t.contains("application_credential") && t.contains("project")) {
     token.project_id = t["project"].value("id", "");
   }
+  for (const auto& r : t.value("roles", json::array())) token.roles.push_back(r.value("name", ""));
   for (const auto& s : t.value("catalog", json::array())) {
     CatalogService service{s.value("type", ""), s.value("name", ""), {}};
     for (const auto& e : s.value("endpoints", json::array())) {

@@ -31,6 +31,7 @@ struct Token {
   std::string user_id;
   std::string project_id;
   std::string project_name;
+  std::vector<std::string> roles;  // the names of the user's roles in the project, implied ones included
   std::vector<CatalogService> catalog;
 };
 

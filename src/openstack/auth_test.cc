@@ -73,6 +73,7 @@ TEST(Auth, ParsesTheRecordedTokenAndCatalog) {
   EXPECT_EQ(token->id, "gAAAA-secret");
   EXPECT_FALSE(token->project_id.empty());
   EXPECT_EQ(token->project_name, "demo");
+  EXPECT_EQ(token->roles, (std::vector<std::string>{"reader", "member", "load-balancer_member"}));
   auto compute = catalog_url(token->catalog, "compute", "public", "RegionOne");
   ASSERT_TRUE(compute);
   EXPECT_EQ(*compute, "http://127.0.0.1:8774/v2.1");

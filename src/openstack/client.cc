@@ -132,6 +132,11 @@ std::string Client::user_id() const {
   return token_.user_id;
 }
 
+std::vector<std::string> Client::roles() const {
+  std::lock_guard lock(mu_);
+  return token_.roles;
+}
+
 std::vector<CatalogService> Client::catalog() const {
   std::lock_guard lock(mu_);
   return token_.catalog;

@@ -75,6 +75,8 @@ class Client {
   std::string project_id() const;
   std::string project_name() const;
   std::string user_id() const;
+  /// The names of the token's roles in the project.
+  std::vector<std::string> roles() const;
   std::vector<CatalogService> catalog() const;
   Transport& transport() { return *transport_; }
   /// How many times the client authenticated (1 after connect).

@@ -137,6 +137,7 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
   s->client_ = std::move(*client);
   s->cloud_ = std::make_unique<OpenStackCloud>(*s->client_, spec->name, &*s->state_);
   s->cloud_->set_read_only(options.read_only);
+  s->read_only_ = options.read_only;
   return s;
 }
 
@@ -322,20 +323,36 @@ bootstrap::RenderOptions Session::render_options(const CloudFacts& facts,
       options.api_floating_ip = address->second;
     }
   }
-  const auto& c = cloud_config_;
-  options.cloud = {.auth_url = c.auth_url,
-                   .region = c.region,
-                   .application_credential_id = c.application_credential_id,
-                   .application_credential_secret = c.application_credential_secret,
-                   .username = c.username,
-                   .password = c.password,
-                   .user_domain_name = c.user_domain_name,
-                   .project_id = client_->project_id()};
+  if (auto credentials = known_credentials(); credentials && *credentials) options.cloud = **credentials;
   return options;
+}
+
+bool Session::needs_credential() const { return spec_.addons.cloud_provider || spec_.addons.cinder_csi; }
+
+Result<std::optional<bootstrap::CloudCredentials>> Session::known_credentials() const {
+  using Known = std::optional<bootstrap::CloudCredentials>;
+  if (!needs_credential()) return Known{};
+  if (credentials_) return Known{*credentials_};
+  if (!spec_.addons.application_credential.empty()) {
+    auto c = supplied_credentials(
+        spec_, [](const std::string& entry) { return os::resolve_cloud(entry); }, cloud_region(*client_));
+    if (!c) return std::unexpected(c.error());
+    return Known{*c};
+  }
+  auto stored = load_credential(*state_);
+  if (!stored) return std::unexpected(stored.error());
+  if (!*stored) return Known{};
+  auto c = stored_credentials(cloud_config_, **stored);
+  if (!c) return std::unexpected(c.error());
+  return Known{*c};
 }
 
 std::set<std::string> Session::provisional(const std::map<Key, ObservedResource>& known) const {
   std::set<std::string> out;
+  // Every master's user-data carries the add-ons' credential, which the apply makes after the plan.
+  if (auto credentials = known_credentials(); needs_credential() && (!credentials || !*credentials)) {
+    for (const auto* node : model_.with_role(model::Role::master)) out.insert(node->name);
+  }
   for (const auto& node : model_.nodes) {
     const auto inputs = user_data_inputs(spec_, model_, node);
     if (std::any_of(inputs.begin(), inputs.end(), [&](const Key& k) { return !known.contains(k); })) {
@@ -347,6 +364,7 @@ std::set<std::string> Session::provisional(const std::map<Key, ObservedResource>
 
 Result<std::vector<Resource>> Session::desired(const ObservedState& observed) {
   if (key_error_) return std::unexpected(*key_error_);
+  if (auto credentials = known_credentials(); !credentials) return std::unexpected(credentials.error());
   auto f = facts();
   if (!f) return std::unexpected(f.error());
   std::map<Key, ObservedResource> known;
@@ -447,6 +465,13 @@ Result<Session::ApplyOutcome> Session::apply(const PlanOptions& plan_options, co
   }
   outcome.plan = *plan;
   if (confirm && !confirm(*plan)) return outcome;
+  if (needs_credential() && !read_only_) {
+    auto ensured =
+        ensure_credential(*client_, *state_, spec_, [](const std::string& entry) { return os::resolve_cloud(entry); });
+    if (!ensured) return std::unexpected(ensured.error());
+    credentials_ = ensured->credentials;
+    outcome.credential = *ensured;
+  }
   if (plan->empty()) {  // a no-op apply costs one observation
     for (const auto& r : observed->resources) {
       if (r.origin == Origin::kstack) outcome.result.resources[r.key] = r;

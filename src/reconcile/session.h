@@ -11,6 +11,7 @@
 #include "bootstrap/render_inputs.h"
 #include "model/cluster_model.h"
 #include "openstack/client.h"
+#include "reconcile/cluster_credential.h"
 #include "reconcile/desired.h"
 #include "reconcile/executor.h"
 #include "reconcile/openstack_cloud.h"
@@ -57,6 +58,7 @@ class Session {
     Plan plan;  // what `kstack plan` would have shown
     ApplyResult result;
     int api_calls_observe = 0;
+    std::optional<EnsuredCredential> credential;  // the add-ons' credential, when the spec has add-ons that log in
   };
   /// `through` (default: the session's cloud) lets a caller count or observe the calls.
   [[nodiscard]] Result<ApplyOutcome> apply(const PlanOptions& plan_options, const ExecutorOptions& exec_options,
@@ -73,6 +75,11 @@ class Session {
   [[nodiscard]] Result<CloudFacts> facts();
   /// What the render takes from the cloud: the ids and addresses of `known` (kstack's resources).
   bootstrap::RenderOptions render_options(const CloudFacts& facts, const std::map<Key, ObservedResource>& known) const;
+  /// True when the spec's add-ons log in to the cloud (the cloud controller manager, Cinder CSI).
+  bool needs_credential() const;
+  /// The add-ons' credential without a call: the one ensured by this apply, else the state directory's, else
+  /// the clouds.yaml entry the spec names; nullopt when the apply has yet to make it.
+  [[nodiscard]] Result<std::optional<bootstrap::CloudCredentials>> known_credentials() const;
   /// The nodes whose user-data names a resource missing from `known`.
   std::set<std::string> provisional(const std::map<Key, ObservedResource>& known) const;
   /// `server` with its user-data rendered against `known`, just before it is created.
@@ -90,6 +97,8 @@ class Session {
   std::optional<pki::ClusterPki> pki_;
   std::string pki_floating_ip_;  // the API floating IP pki_ was issued for
   std::optional<bootstrap::BootstrapSecrets> secrets_;
+  std::optional<bootstrap::CloudCredentials> credentials_;  // ensured by this apply
+  bool read_only_ = false;
 };
 
 /// Renders the shortfalls as a table: WHAT, NEED, HAVE.

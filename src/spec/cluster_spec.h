@@ -86,7 +86,7 @@ struct AddonsSpec {
   std::string cni = "flannel";  // the only CNI kstack ships
   Ingress ingress = Ingress::nginx;
   bool cloud_provider = true;          // openstack-cloud-controller-manager (LoadBalancer Services → Octavia)
-  std::string application_credential;  // clouds.yaml entry whose application credential the CCM uses; empty: none
+  std::string application_credential;  // clouds.yaml entry holding the add-ons' credential; empty: kstack makes one
   bool cinder_csi = true;              // PersistentVolumes → Cinder volumes
   bool default_storage_class = true;
 };

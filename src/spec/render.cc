@@ -167,8 +167,8 @@ std::string render_spec(const ClusterSpec& s) {
   out += fmt::format("  ingress: {}\n", ingress_name(s.addons.ingress));
   out += "  # openstack-cloud-controller-manager: Services of type LoadBalancer become Octavia load balancers.\n";
   out += fmt::format("  cloud_provider: {}\n", boolean(s.addons.cloud_provider));
-  out += "  # clouds.yaml entry holding the application credential the in-cluster OpenStack integrations use;\n";
-  out += "  # \"\": none yet (create one before enabling them on a production cloud).\n";
+  out += "  # The in-cluster OpenStack integrations log in with an application credential of the cluster's own:\n";
+  out += "  # \"\": kstack makes one (destroy deletes it); else a clouds.yaml entry holding one you made.\n";
   out += fmt::format("  application_credential: {}\n", yaml_scalar(s.addons.application_credential));
   out += "  # Cinder CSI driver: PersistentVolumes become Cinder volumes; and its default StorageClass.\n";
   out += "  # Volume snapshots are off: the snapshot CRDs, snapshot-controller and a VolumeSnapshotClass\n";

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "openstack/identity.h"
 #include "openstack/network.h"
 #include "reconcile/openstack_cloud.h"
 
@@ -93,6 +94,9 @@ void DevCloudCluster::clean_up_cloud() {
     ADD_FAILURE() << "clean-up: " << observed.error().to_string();
     return;
   }
+  if (auto deleted = delete_credentials((*s)->client(), (*s)->state(), name_); !deleted) {
+    ADD_FAILURE() << "clean-up: " << deleted.error().to_string();
+  }
   if (observed->resources.empty()) return;
   std::printf("clean-up: %zu resources of %s left in the cloud; destroying them\n", observed->resources.size(),
               name_.c_str());
@@ -166,6 +170,14 @@ void DevCloudCluster::destroy_and_prove_empty(Session& s) {
   for (const auto& r : after->resources) ADD_FAILURE() << "left behind: " << r.key.to_string() << " " << r.id;
   EXPECT_EQ(after->list_calls, static_cast<int>(all_kinds().size()) + 1);
   for (const auto& u : untagged_leftovers(s)) ADD_FAILURE() << "left behind without the cluster's tag: " << u;
+  auto deleted = delete_credentials(s.client(), s.state(), name_);
+  ASSERT_TRUE(deleted) << deleted.error().to_string();
+  auto credentials = openstack::identity::list_application_credentials(s.client(), s.client().user_id());
+  ASSERT_TRUE(credentials) << credentials.error().to_string();
+  const auto mine = credential_description(name_, s.client().project_id());
+  for (const auto& c : *credentials) {
+    if (c.description == mine) ADD_FAILURE() << "left behind: application credential " << c.name;
+  }
 }
 
 std::vector<std::string> DevCloudCluster::untagged_leftovers(Session& s) {
