@@ -432,8 +432,26 @@ class Run : public CallGate {
       if (attempt >= policy.error_retries) return std::unexpected(failure);
       emit({Event::Type::retrying, key, "create", failure.what});
       if (auto gone = remove(*state); !gone) return gone;
+      if (!policy.needs_time_fault.empty() && fault.find(policy.needs_time_fault) != std::string::npos) {
+        const auto pause = options_.retry_pause.value_or(policy.retry_pause) * (attempt + 1);
+        emit({Event::Type::waiting, key, "create",
+              fmt::format("{} s before creating it again: the cloud needs time after \"{}\"",
+                          std::chrono::duration_cast<std::chrono::seconds>(pause).count(), policy.needs_time_fault)});
+        waiting([&] { return pause_unless_stopped(pause); });
+      }
       if (stopped()) return fail("interrupted before creating it again", key.to_string());
     }
+  }
+
+  // Sleeps for `pause`, or until the run is stopped; true when it slept the whole pause.
+  bool pause_unless_stopped(std::chrono::milliseconds pause) {
+    const auto until = std::chrono::steady_clock::now() + pause;
+    while (!stopped() && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(
+          std::chrono::milliseconds(100),
+          std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now())));
+    }
+    return !stopped();
   }
 
   // The resource `key` as the cloud lists it now, not one this run already knows (nor one it is deleting);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,10 @@ struct ExecutorOptions {
   int parallelism = 8;  // cloud calls in flight at once
   std::chrono::milliseconds poll_interval{2000};
   std::map<Kind, std::chrono::seconds> timeouts;  // overrides the kinds' default timeouts (Octavia's)
-  const std::atomic<bool>* stop = nullptr;        // set (by SIGINT): start nothing new, let calls in flight finish
-  std::function<void(const Event&)> on_event;     // called from worker threads, one call at a time
+  /// Overrides the kinds' pause before re-creating what failed with a fault that needs time (for tests).
+  std::optional<std::chrono::milliseconds> retry_pause;
+  const std::atomic<bool>* stop = nullptr;     // set (by SIGINT): start nothing new, let calls in flight finish
+  std::function<void(const Event&)> on_event;  // called from worker threads, one call at a time
   /// Called just before a resource is created, with its references resolved and every resource known by
   /// then: fills in what only then can be known (a server's user-data names its volume and the API's
   /// address). Empty: the resource as planned. Called from worker threads, possibly at once.

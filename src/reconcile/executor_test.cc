@@ -15,7 +15,9 @@ namespace {
 using namespace std::chrono_literals;
 using testing::reference_resources;
 
-ExecutorOptions fast(int parallelism = 8) { return {.parallelism = parallelism, .poll_interval = 1ms}; }
+ExecutorOptions fast(int parallelism = 8) {
+  return {.parallelism = parallelism, .poll_interval = 1ms, .retry_pause = 20ms};
+}
 
 struct Outcome {
   Plan plan;
@@ -190,9 +192,10 @@ TEST(Executor, TimelineGivesTheCriticalPath) {
   EXPECT_LE(path.seconds, wall);
 }
 
-TEST(Executor, ServerInErrorIsRetriedWithEvidence) {
+TEST(Executor, ServerInErrorIsRetriedWithEvidenceAfterAPauseWhenNovaFoundNoHost) {
   FakeCloud cloud;
   cloud.fail_creates({Kind::server, "demo-worker-2"}, 1, "ERROR", "No valid host was found.");
+  cloud.fail_creates({Kind::server, "demo-worker-3"}, 1, "ERROR", "Build of instance aborted");
   auto desired = reference_resources();
   std::vector<Event> events;
   auto options = fast();
@@ -200,12 +203,20 @@ TEST(Executor, ServerInErrorIsRetriedWithEvidence) {
   auto out = converge(cloud, desired, options);
   EXPECT_TRUE(out.result.ok());
   expect_exactly(cloud, desired);
-  ASSERT_EQ(cloud.evidence().size(), 1u);
+  ASSERT_EQ(cloud.evidence().size(), 2u);
   bool retried = std::any_of(events.begin(), events.end(), [](const Event& e) {
     return e.type == Event::Type::retrying && e.key.name == "demo-worker-2" &&
            e.detail.find("No valid host") != std::string::npos;
   });
   EXPECT_TRUE(retried);
+  auto paused = [&](const std::string& name) {
+    return std::count_if(events.begin(), events.end(), [&](const Event& e) {
+      return e.type == Event::Type::waiting && e.key.name == name &&
+             e.detail.find("before creating it again") != std::string::npos;
+    });
+  };
+  EXPECT_EQ(paused("demo-worker-2"), 1);  // Nova's scheduler needs time to see the host free
+  EXPECT_EQ(paused("demo-worker-3"), 0);  // any other fault: created again at once
 }
 
 TEST(Executor, PersistentErrorFailsAndSkipsDependents) {

@@ -88,6 +88,8 @@ std::map<Kind, KindPolicy> make_policies() {
       .building = {"BUILD"},
       .timeout = 900s,
       .error_retries = 2,
+      .needs_time_fault = "No valid host",
+      .retry_pause = 45s,  // then 90 s: past the 120 s in which Nova's hosts report their servers again
       .expected_create_s = 30,
       .expected_delete_s = 10,
   };

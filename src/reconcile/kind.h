@@ -50,6 +50,11 @@ struct KindPolicy {
   std::set<std::string> building;       // statuses of a create still under way: apply waits before it plans
   std::chrono::seconds timeout{0};      // how long an asynchronous wait may take; 0: not asynchronous
   int error_retries = 0;  // how many times a resource that ends in a failed status is deleted and re-created
+  // A fault that says the cloud needs time before the same request can succeed (Nova's "No valid host": its
+  // scheduler counts a deleted server on its host until the hosts next report): re-created only after
+  // waiting retry_pause times the attempt's number.
+  std::string needs_time_fault;
+  std::chrono::seconds retry_pause{0};
   // How long a create and a delete usually take, in seconds, until the run has measured its own: the weights
   // by which the executor starts the longest chain of dependent steps first.
   double expected_create_s = 0.5;

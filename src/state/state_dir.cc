@@ -224,7 +224,8 @@ Result<void> StateDir::write(std::string_view relative, std::string_view content
 Result<void> StateDir::remove(std::string_view relative) {
   auto target = resolve(relative);
   if (!target) return std::unexpected(target.error());
-  if (::unlink(target->c_str()) != 0 && errno != ENOENT) {
+  if (::unlink(target->c_str()) != 0) {
+    if (errno == ENOENT) return {};  // nothing to remove (its directory may not exist either)
     return fail(fmt::format("cannot remove: {}", errno_text(errno)), target->string());
   }
   return fsync_dir(target->parent_path());

@@ -111,7 +111,8 @@ TEST(StateDir, ReadWriteListExistsRemove) {
   EXPECT_TRUE(state->list("nothing-here").value().empty());
 
   ASSERT_TRUE(state->remove("a.txt"));
-  ASSERT_TRUE(state->remove("a.txt"));  // already gone: still fine
+  ASSERT_TRUE(state->remove("a.txt"));              // already gone: still fine
+  ASSERT_TRUE(state->remove("no-such-dir/b.txt"));  // nor its directory: fine too
   EXPECT_FALSE(state->exists("a.txt"));
   auto missing = state->read("a.txt");
   ASSERT_FALSE(missing);
