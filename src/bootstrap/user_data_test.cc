@@ -2,26 +2,13 @@
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
-#include <zlib.h>
 
 #include <random>
 
+#include "util/testing/decode.h"
+
 namespace kstack::bootstrap {
 namespace {
-
-std::string gunzip(const std::string& data) {
-  z_stream s{};
-  EXPECT_EQ(inflateInit2(&s, 15 + 16), Z_OK);
-  std::string out(size_t{1} << 20, '\0');
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  s.avail_in = static_cast<uInt>(data.size());
-  s.next_out = reinterpret_cast<Bytef*>(out.data());
-  s.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&s, Z_FINISH), Z_STREAM_END);
-  out.resize(s.total_out);
-  inflateEnd(&s);
-  return out;
-}
 
 TEST(UserData, CloudConfigWritesEveryFileWithItsModeAndStartsTheBootstrapUnit) {
   std::vector<NodeFile> files = {{"/etc/a.conf", "line one\n  indented: yes\n", 0644, false},
@@ -54,7 +41,7 @@ TEST(UserData, GzipIsDeterministicAndRoundTrips) {
   EXPECT_EQ(*a, *b);
   EXPECT_EQ(static_cast<unsigned char>((*a)[0]), 0x1f);
   EXPECT_EQ(static_cast<unsigned char>((*a)[1]), 0x8b);
-  EXPECT_EQ(gunzip(*a), text);
+  EXPECT_EQ(testing::gunzip_if_gzipped(*a), text);
 }
 
 TEST(UserData, SmallDocumentsStayPlain) {
@@ -70,7 +57,7 @@ TEST(UserData, LargeDocumentsAreCompressedToFit) {
   ASSERT_TRUE(pack_user_data(node).has_value());
   EXPECT_TRUE(node.gzipped);
   EXPECT_LE(node.base64_size, kNovaUserDataLimit);
-  EXPECT_EQ(gunzip(node.user_data), node.cloud_config);
+  EXPECT_EQ(testing::gunzip_if_gzipped(node.user_data), node.cloud_config);
 }
 
 TEST(UserData, IncompressibleDocumentsFailNamingTheNodeAndSize) {

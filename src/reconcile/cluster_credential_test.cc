@@ -1,7 +1,6 @@
 #include "reconcile/cluster_credential.h"
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -14,6 +13,7 @@
 #include "openstack/testing/fake_cloud.h"
 #include "pki/cluster_pki.h"
 #include "reconcile/testing/reference_cluster.h"
+#include "util/testing/decode.h"
 
 namespace kstack::reconcile {
 namespace {
@@ -25,14 +25,6 @@ constexpr const char* kUser = "7cd3e01459f44aafa5cc39c543e9fcc3";  // the record
 
 std::string credentials_path(const std::string& rest = "") {
   return std::string("/identity/v3/users/") + kUser + "/application_credentials" + rest;
-}
-
-std::string decode_base64(const std::string& text) {
-  std::string out(text.size(), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  out.resize(n < 0 ? 0 : static_cast<size_t>(n));
-  return out;
 }
 
 /// CredentialTest gives each test a fake Keystone with an empty credential list and a fresh state directory.
@@ -245,7 +237,7 @@ TEST_F(CredentialTest, TheOperatorsPasswordAndTokenReachNoNodeAndNoStateFile) {
     for (const auto& f : node.files) {
       texts.push_back(f.content);
       for (std::sregex_iterator m(f.content.begin(), f.content.end(), encoded), end; m != end; ++m) {
-        texts.push_back(decode_base64((*m)[2].str()));
+        texts.push_back(kstack::testing::decode_base64((*m)[2].str()));
         if ((*m)[1] == "cloud.conf" && texts.back().find("application-credential-secret=") != std::string::npos) {
           ++cloud_confs;
           EXPECT_NE(node.name.find("master"), std::string::npos) << node.name << " " << f.path;

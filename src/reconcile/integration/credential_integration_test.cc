@@ -2,48 +2,24 @@
 // role, a re-apply reuses it, one deleted by hand is made again, destroy deletes it; and the bytes Nova
 // holds as the master's user-data (read back as admin) carry it and never the operator's password.
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
-#include <zlib.h>
 
 #include <regex>
 
 #include "openstack/compute.h"
 #include "openstack/identity.h"
 #include "reconcile/integration/dev_cloud_cluster.h"
+#include "util/testing/decode.h"
 
 namespace kstack::reconcile {
 namespace {
 
-std::string decode_base64(const std::string& text) {
-  std::string out(text.size(), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  out.resize(n < 0 ? 0 : static_cast<size_t>(n));
-  return out;
-}
-
-std::string gunzip_if_needed(const std::string& data) {
-  if (data.size() < 2 || static_cast<unsigned char>(data[0]) != 0x1f) return data;
-  z_stream s{};
-  EXPECT_EQ(inflateInit2(&s, 15 + 16), Z_OK);
-  std::string out(size_t{4} << 20, '\0');
-  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  s.avail_in = static_cast<uInt>(data.size());
-  s.next_out = reinterpret_cast<Bytef*>(out.data());
-  s.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(inflate(&s, Z_FINISH), Z_STREAM_END);
-  out.resize(s.total_out);
-  inflateEnd(&s);
-  return out;
-}
-
 /// Every text in a master's user-data, the base64 values inside it (the Secrets) decoded as well.
 std::vector<std::string> texts_of(const std::string& user_data) {
-  std::vector<std::string> out = {gunzip_if_needed(user_data)};
+  std::vector<std::string> out = {kstack::testing::gunzip_if_gzipped(user_data)};
   const std::string doc = out.front();
   const std::regex encoded(": ([A-Za-z0-9+/]{16,}={0,2})\n");
   for (std::sregex_iterator m(doc.begin(), doc.end(), encoded), end; m != end; ++m) {
-    out.push_back(decode_base64((*m)[1].str()));
+    out.push_back(kstack::testing::decode_base64((*m)[1].str()));
   }
   return out;
 }
@@ -71,7 +47,8 @@ TEST_F(DevCloudCluster, TheClustersCredentialIsMadeReusedMadeAgainAndDeletedAndN
   auto server =
       (*admin)->call("compute", {{"compute", "get server", master->second.id}, "GET", "/servers/" + master->second.id});
   ASSERT_TRUE(server) << server.error().to_string();
-  const std::string user_data = decode_base64((*server)["server"].value("OS-EXT-SRV-ATTR:user_data", std::string()));
+  const std::string user_data =
+      kstack::testing::decode_base64((*server)["server"].value("OS-EXT-SRV-ATTR:user_data", std::string()));
   ASSERT_FALSE(user_data.empty());
   const std::string password = client.cloud().password;
   ASSERT_FALSE(password.empty());
