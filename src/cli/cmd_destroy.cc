@@ -96,7 +96,8 @@ int run_destroy(const DestroyCommandOptions& options) {
 
 const RegisterCommand kDestroy(90, [](CLI::App& app, Context& ctx) {
   auto options = std::make_shared<DestroyCommandOptions>();
-  auto* cmd = app.add_subcommand("destroy", "Delete every cloud resource of the cluster, and what Kubernetes made");
+  auto* cmd = app.add_subcommand(
+      "destroy", "Delete every cloud resource of the cluster, what Kubernetes made, and its application credential");
   cmd->add_option("-f,--file", options->session.spec_file, "The cluster spec (cluster.yaml)")
       ->required()
       ->type_name("FILE");
