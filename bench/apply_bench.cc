@@ -206,6 +206,11 @@ int main(int argc, char** argv) {
         status = 1;
       }
     }
+    // As `kstack destroy` does: the cluster's application credential goes with it.
+    if (auto deleted = delete_credentials(s.client(), s.state(), s.spec().name); !deleted) {
+      fmt::print(stderr, "deleting the cluster's application credential failed: {}\n", deleted.error().to_string());
+      status = 1;
+    }
     double destroy_s = seconds_since(start);
     fmt::print("{:>8} {:>10} {:>10.1f} {:>7} {:>7} {:>10.2f} {:>7} {:>7} {:>10.1f}\n", workers, resources, apply_s,
                apply_calls, apply_http, noop_s, again.total(), noop_http, destroy_s);

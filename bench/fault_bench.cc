@@ -36,6 +36,7 @@
 
 #include "openstack/blockstorage.h"
 #include "openstack/compute.h"
+#include "openstack/identity.h"
 #include "openstack/loadbalancer.h"
 #include "openstack/network.h"
 #include "reconcile/openstack_cloud.h"
@@ -261,6 +262,15 @@ Inspection inspect(const Bench& b, bool after_destroy) {
       note("(could not list floating IPs: " + all.error().what + ")");
     } else {
       for (const auto& x : *all) note("floating IP " + x.id);
+    }
+    // The cluster's application credentials: by the description kstack gives them.
+    const std::string mine = credential_description(b.name, client.project_id());
+    if (auto creds = openstack::identity::list_application_credentials(client, client.user_id()); !creds) {
+      note("(could not list application credentials: " + creds.error().what + ")");
+    } else {
+      for (const auto& c : *creds) {
+        if (c.description == mine) note("application credential " + c.name);
+      }
     }
     return out;
   }
