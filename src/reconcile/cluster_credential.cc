@@ -213,15 +213,13 @@ Result<EnsuredCredential> ensure_credential(os::Client& client, state::StateDir&
   std::string replaced;
   if (*stored) {
     const auto& s = **stored;
-    if (s.user_id != client.user_id()) {
-      // Only its owner (or an admin) may look it up: used as kept.
-      auto c = stored_credentials(client.cloud(), s);
-      if (!c) return std::unexpected(c.error());
-      return EnsuredCredential{*c, CredentialAction::reused, s.name, s.id, ""};
+    bool known = true;  // only its owner (or an admin) may look it up: another user's is used as kept
+    if (s.user_id == client.user_id()) {
+      auto found = os::identity::find_application_credential(client, s.user_id, s.id);
+      if (!found) return std::unexpected(found.error());
+      known = found->has_value();
     }
-    auto found = os::identity::find_application_credential(client, s.user_id, s.id);
-    if (!found) return std::unexpected(found.error());
-    if (*found) {
+    if (known) {
       auto c = stored_credentials(client.cloud(), s);
       if (!c) return std::unexpected(c.error());
       return EnsuredCredential{*c, CredentialAction::reused, s.name, s.id, ""};

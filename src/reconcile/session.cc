@@ -323,9 +323,16 @@ bootstrap::RenderOptions Session::render_options(const CloudFacts& facts,
       options.api_floating_ip = address->second;
     }
   }
-  if (auto credentials = known_credentials(); credentials && *credentials) options.cloud = **credentials;
+  if (credentials_) options.cloud = *credentials_;
   return options;
 }
+
+namespace {
+
+// A clouds.yaml entry by name, as the spec's addons.application_credential names one.
+Result<os::CloudConfig> clouds_yaml_entry(const std::string& entry) { return os::resolve_cloud(entry); }
+
+}  // namespace
 
 bool Session::needs_credential() const { return spec_.addons.cloud_provider || spec_.addons.cinder_csi; }
 
@@ -334,8 +341,7 @@ Result<std::optional<bootstrap::CloudCredentials>> Session::known_credentials() 
   if (!needs_credential()) return Known{};
   if (credentials_) return Known{*credentials_};
   if (!spec_.addons.application_credential.empty()) {
-    auto c = supplied_credentials(
-        spec_, [](const std::string& entry) { return os::resolve_cloud(entry); }, cloud_region(*client_));
+    auto c = supplied_credentials(spec_, clouds_yaml_entry, cloud_region(*client_));
     if (!c) return std::unexpected(c.error());
     return Known{*c};
   }
@@ -350,7 +356,7 @@ Result<std::optional<bootstrap::CloudCredentials>> Session::known_credentials() 
 std::set<std::string> Session::provisional(const std::map<Key, ObservedResource>& known) const {
   std::set<std::string> out;
   // Every master's user-data carries the add-ons' credential, which the apply makes after the plan.
-  if (auto credentials = known_credentials(); needs_credential() && (!credentials || !*credentials)) {
+  if (needs_credential() && !credentials_) {
     for (const auto* node : model_.with_role(model::Role::master)) out.insert(node->name);
   }
   for (const auto& node : model_.nodes) {
@@ -364,7 +370,10 @@ std::set<std::string> Session::provisional(const std::map<Key, ObservedResource>
 
 Result<std::vector<Resource>> Session::desired(const ObservedState& observed) {
   if (key_error_) return std::unexpected(*key_error_);
-  if (auto credentials = known_credentials(); !credentials) return std::unexpected(credentials.error());
+  // Read once (the state directory, clouds.yaml, the CA bundle): every render below uses it.
+  auto credentials = known_credentials();
+  if (!credentials) return std::unexpected(credentials.error());
+  if (*credentials) credentials_ = **credentials;
   auto f = facts();
   if (!f) return std::unexpected(f.error());
   std::map<Key, ObservedResource> known;
@@ -466,8 +475,7 @@ Result<Session::ApplyOutcome> Session::apply(const PlanOptions& plan_options, co
   outcome.plan = *plan;
   if (confirm && !confirm(*plan)) return outcome;
   if (needs_credential() && !read_only_) {
-    auto ensured =
-        ensure_credential(*client_, *state_, spec_, [](const std::string& entry) { return os::resolve_cloud(entry); });
+    auto ensured = ensure_credential(*client_, *state_, spec_, clouds_yaml_entry);
     if (!ensured) return std::unexpected(ensured.error());
     credentials_ = ensured->credentials;
     outcome.credential = *ensured;

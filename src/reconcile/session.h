@@ -97,7 +97,8 @@ class Session {
   std::optional<pki::ClusterPki> pki_;
   std::string pki_floating_ip_;  // the API floating IP pki_ was issued for
   std::optional<bootstrap::BootstrapSecrets> secrets_;
-  std::optional<bootstrap::CloudCredentials> credentials_;  // ensured by this apply
+  // The add-ons' credential: read by desired() (as kept, or supplied), then as this apply ensured it.
+  std::optional<bootstrap::CloudCredentials> credentials_;
   bool read_only_ = false;
 };
 
