@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 
+#include "reconcile/kind_load_balancer.h"
 #include "reconcile/plan.h"
 #include "reconcile/security_rules.h"
 
@@ -34,19 +35,19 @@ std::string default_group_policy(model::Role role) {
 
 // Who may connect to the API load balancer's listener: the spec's API CIDRs and the cluster's own subnet,
 // since every node reaches the API at the VIP. Empty, Octavia's "every source", when the spec allows all.
-std::string listener_allowed_cidrs(const spec::ClusterSpec& spec, const model::ClusterModel& model) {
+std::vector<std::string> listener_allowed_cidrs(const spec::ClusterSpec& spec, const model::ClusterModel& model) {
   std::set<std::string> cidrs{model.subnet_cidr};
   for (const auto& cidr : spec.network.api_allowed_cidrs) {
-    if (cidr == "0.0.0.0/0") return "";
+    if (cidr == "0.0.0.0/0") return {};
     cidrs.insert(cidr);
   }
-  return fmt::format("{}", fmt::join(cidrs, ","));
+  return {cidrs.begin(), cidrs.end()};
 }
 
 // How long an API connection may stay idle on either side before the load balancer closes it. Octavia's
 // default, 50 s, cuts `kubectl logs -f`, exec, attach and port-forward sessions (and quiet watches); other
 // installers set hours.
-constexpr const char* kApiIdleTimeoutMs = "14400000";  // 4 h
+constexpr int kApiIdleTimeoutMs = 14400000;  // 4 h
 
 }  // namespace
 
@@ -162,22 +163,24 @@ Result<std::vector<Resource>> desired_resources(const spec::ClusterSpec& spec, c
     std::vector<std::string> members;
     for (const auto* m : masters) members.push_back(m->ip);
     Key lb{Kind::load_balancer, n.api_load_balancer};
-    out.push_back({.key = lb,
-                   .props = {{"vip_subnet_id", ref(subnet)},
-                             {"vip_address", model.api_vip},
-                             {"provider", spec.api_load_balancer.provider},
-                             {"listener_protocol", "TCP"},
-                             {"listener_port", "6443"},
-                             {"pool_algorithm", "ROUND_ROBIN"},
-                             {"member_port", "6443"},
-                             {"members", fmt::format("{}", fmt::join(members, ","))},
-                             // An API server that accepts connections but is not ready (etcd lost) is taken
-                             // out: /readyz is open to anonymous requests.
-                             {"monitor", "HTTPS delay=5 timeout=5 max_retries=3 url_path=/readyz expected_codes=200"},
-                             {"allowed_cidrs", listener_allowed_cidrs(spec, model)},
-                             {"timeout_client_data", kApiIdleTimeoutMs},
-                             {"timeout_member_data", kApiIdleTimeoutMs}},
-                   .depends_on = {subnet, {Kind::router_interface, n.router_interface}}});
+    const LoadBalancerProps props{
+        .vip_subnet_id = ref(subnet),
+        .vip_address = model.api_vip,
+        .provider = spec.api_load_balancer.provider,
+        .listener_protocol = "TCP",
+        .listener_port = 6443,
+        .pool_algorithm = "ROUND_ROBIN",
+        .member_port = 6443,
+        .members = members,
+        // An API server that accepts connections but is not ready (etcd lost) is taken out: /readyz is open
+        // to anonymous requests.
+        .monitor = {.type = "HTTPS", .url_path = "/readyz", .expected_codes = "200"},
+        .allowed_cidrs = listener_allowed_cidrs(spec, model),
+        .timeout_client_data_ms = kApiIdleTimeoutMs,
+        .timeout_member_data_ms = kApiIdleTimeoutMs,
+    };
+    out.push_back(
+        {.key = lb, .props = props.to_props(), .depends_on = {subnet, {Kind::router_interface, n.router_interface}}});
     if (spec.api_load_balancer.floating_ip) {
       // Allocated at once, so that its address (in the masters' API certificate) is known early; associated
       // with the VIP port once the load balancer exists.

@@ -102,8 +102,8 @@ class Run : public CallGate {
 
   void build_graph() {
     std::map<Key, size_t> creates;
-    std::map<Key, size_t> completes;  // the update that sets a create's set_after_create props
-    std::map<Kind, std::vector<size_t>> removes;
+    std::map<Key, size_t> completes;             // the update that sets a create's set_after_create props
+    std::map<int, std::vector<size_t>> removes;  // by delete rank
     std::optional<size_t> last_rolling;
     auto add_create = [&](const Action& a) {
       const size_t c = add_task(TaskType::create, &a);
@@ -123,13 +123,13 @@ class Run : public CallGate {
           creates[a.key] = add_task(TaskType::update, &a);
           break;
         case Op::remove:
-          removes[a.key.kind].push_back(add_task(TaskType::remove, &a));
+          removes[kind_descriptor(a.key.kind).delete_rank].push_back(add_task(TaskType::remove, &a));
           break;
         case Op::replace: {
           size_t r = add_task(TaskType::remove, &a);
           size_t c = add_create(a);
           edge(r, c);
-          removes[a.key.kind].push_back(r);
+          removes[kind_descriptor(a.key.kind).delete_rank].push_back(r);
           if (a.one_at_a_time) {
             if (last_rolling) edge(*last_rolling, r);
             last_rolling = completes.contains(a.key) ? completes[a.key] : c;
@@ -159,13 +159,13 @@ class Run : public CallGate {
         edge(it->second, later ? late->second : t);
       }
     }
-    // Deletions in reverse creation order: every deletion of a kind waits for those of the next later
-    // kind that has any (the order is transitive).
+    // Deletions by delete rank: every deletion of a kind waits for those of the kind of the next lower
+    // rank that has any (the order is transitive).
     for (auto it = removes.begin(); it != removes.end(); ++it) {
       auto later = std::next(it);
       if (later == removes.end()) break;
-      for (size_t from : later->second) {
-        for (size_t to : it->second) edge(from, to);
+      for (size_t from : it->second) {
+        for (size_t to : later->second) edge(from, to);
       }
     }
     for (size_t i = 0; i < tasks_.size(); ++i) {

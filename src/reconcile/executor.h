@@ -53,8 +53,8 @@ struct ApplyResult {
   bool ok() const { return errors.empty() && !interrupted && skipped == 0; }
 };
 
-/// Executes a plan as a dependency graph: creations after what they depend on, deletions in reverse
-/// creation order, a replacement's creation after its deletion, drift replacements one at a time. Runs up
+/// Executes a plan as a dependency graph: creations after what they depend on, deletions by
+/// delete rank, a replacement's creation after its deletion, drift replacements one at a time. Runs up
 /// to `parallelism` calls at once, the ready step with the longest chain of dependent steps after it first
 /// (each weighted by its kind's duration, as measured in this run or else expected); asynchronous states are awaited
 /// through one SharedPoller per kind. A resource that ends in an error status has its evidence saved, is deleted and

@@ -1,129 +1,78 @@
 #include "reconcile/kind.h"
 
-#include <array>
-#include <map>
+#include <algorithm>
 
 namespace kstack::reconcile {
 
-namespace {
+// Each defined in its kind's own file, kind_<name>.cc.
+const KindDescriptor& keypair_kind();
+const KindDescriptor& network_kind();
+const KindDescriptor& subnet_kind();
+const KindDescriptor& router_kind();
+const KindDescriptor& router_interface_kind();
+const KindDescriptor& security_group_kind();
+const KindDescriptor& security_group_rule_kind();
+const KindDescriptor& server_group_kind();
+const KindDescriptor& port_kind();
+const KindDescriptor& load_balancer_kind();
+const KindDescriptor& floating_ip_kind();
+const KindDescriptor& volume_kind();
+const KindDescriptor& server_kind();
 
-using namespace std::chrono_literals;
-
-struct KindRow {
-  Kind kind;
-  const char* name;
-};
-
-constexpr std::array<KindRow, 13> kKinds = {{
-    {Kind::keypair, "keypair"},
-    {Kind::network, "network"},
-    {Kind::subnet, "subnet"},
-    {Kind::router, "router"},
-    {Kind::router_interface, "router_interface"},
-    {Kind::security_group, "security_group"},
-    {Kind::security_group_rule, "security_group_rule"},
-    {Kind::server_group, "server_group"},
-    {Kind::port, "port"},
-    {Kind::load_balancer, "load_balancer"},
-    {Kind::floating_ip, "floating_ip"},
-    {Kind::volume, "volume"},
-    {Kind::server, "server"},
-}};
-
-std::map<Kind, KindPolicy> make_policies() {
-  std::map<Kind, KindPolicy> p;
-  for (const auto& row : kKinds) p[row.kind] = {};
-  p[Kind::subnet].updatable = {"dns_nameservers"};
-  p[Kind::router].updatable = {"external_network_id"};
-  p[Kind::router_interface].updatable = {"router_id"};  // a leg left unattached by a kill is attached
-  p[Kind::port].updatable = {"security_groups"};
-  p[Kind::port].unordered = {"security_groups"};
-  p[Kind::port].cloud_default = {"security_groups"};  // none asked: a port whose groups another service sets
-  p[Kind::floating_ip].updatable = {"port_id"};
-  // Typical durations on an OpenStack cloud (a router leg plugs into the router's namespace, an amphora
-  // boots a VM, a server boots); the asynchronous kinds get theirs below.
-  p[Kind::network].expected_create_s = 1;
-  p[Kind::subnet].expected_create_s = 2;
-  p[Kind::router].expected_create_s = 2;
-  p[Kind::router_interface].expected_create_s = 4;
-  p[Kind::router_interface].expected_delete_s = 3;
-  p[Kind::port].expected_create_s = 1;
-  p[Kind::floating_ip].expected_create_s = 2;
-  p[Kind::load_balancer] = KindPolicy{
-      // The listener's sources and idle timeouts change in place (a PUT of the listener); anything else
-      // about the load balancer replaces it.
-      .updatable = {"allowed_cidrs", "timeout_client_data", "timeout_member_data"},
-      .unordered = {"members", "allowed_cidrs"},
-      .async_create = true,
-      .async_delete = true,
-      .ready = {"ACTIVE"},
-      .failed = {"ERROR"},
-      .deleting = {"PENDING_DELETE"},  // Octavia refuses a second DELETE then (409)
-      .building = {"PENDING_CREATE"},
-      .timeout = 1800s,  // an amphora boots a VM; slow clouds take many minutes
-      .error_retries = 1,
-      .expected_create_s = 60,
-      .expected_delete_s = 20,
-  };
-  p[Kind::volume] = KindPolicy{
-      .cloud_default = {"availability_zone", "volume_type"},
-      .async_create = true,
-      .async_delete = true,
-      .ready = {"available", "in-use"},
-      .failed = {"error", "error_deleting"},
-      .deleting = {"deleting"},
-      .building = {"creating"},
-      .timeout = 600s,
-      .expected_create_s = 5,
-      .expected_delete_s = 3,
-  };
-  p[Kind::server] = KindPolicy{
-      .updatable = {},
-      .drift = {"user_data_sha256"},
-      .cloud_default = {"availability_zone"},
-      .async_create = true,
-      .async_delete = true,
-      .ready = {"ACTIVE"},
-      .failed = {"ERROR"},
-      .building = {"BUILD"},
-      .timeout = 900s,
-      .error_retries = 2,
-      .needs_time_fault = "No valid host",
-      .retry_pause = 45s,  // then 90 s: past the 120 s in which Nova's hosts report their servers again
-      .expected_create_s = 30,
-      .expected_delete_s = 10,
-  };
-  return p;
+const std::vector<const KindDescriptor*>& kind_descriptors() {
+  static const std::vector<const KindDescriptor*> registry = [] {
+    std::vector<const KindDescriptor*> out = {
+        &keypair_kind(),
+        &network_kind(),
+        &subnet_kind(),
+        &router_kind(),
+        &router_interface_kind(),
+        &security_group_kind(),
+        &security_group_rule_kind(),
+        &server_group_kind(),
+        &port_kind(),
+        &load_balancer_kind(),
+        &floating_ip_kind(),
+        &volume_kind(),
+        &server_kind(),
+    };
+    std::stable_sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->create_rank < b->create_rank; });
+    return out;
+  }();
+  return registry;
 }
 
-}  // namespace
+const KindDescriptor& kind_descriptor(Kind kind) {
+  for (const auto* d : kind_descriptors()) {
+    if (d->kind == kind) return *d;
+  }
+  // Every enumerator has a descriptor (kind_test checks it); an unregistered one is a programming error.
+  std::abort();
+}
 
 const std::vector<Kind>& all_kinds() {
   static const std::vector<Kind> kinds = [] {
     std::vector<Kind> out;
-    for (const auto& row : kKinds) out.push_back(row.kind);
+    for (const auto* d : kind_descriptors()) out.push_back(d->kind);
     return out;
   }();
   return kinds;
 }
 
 const char* kind_name(Kind kind) {
-  for (const auto& row : kKinds) {
-    if (row.kind == kind) return row.name;
+  for (const auto* d : kind_descriptors()) {
+    if (d->kind == kind) return d->name;
   }
   return "unknown";
 }
 
 std::optional<Kind> parse_kind(std::string_view name) {
-  for (const auto& row : kKinds) {
-    if (name == row.name) return row.kind;
+  for (const auto* d : kind_descriptors()) {
+    if (name == d->name) return d->kind;
   }
   return std::nullopt;
 }
 
-const KindPolicy& kind_policy(Kind kind) {
-  static const std::map<Kind, KindPolicy> policies = make_policies();
-  return policies.at(kind);
-}
+const KindPolicy& kind_policy(Kind kind) { return kind_descriptor(kind).policy; }
 
 }  // namespace kstack::reconcile

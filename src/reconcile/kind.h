@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -9,7 +11,9 @@
 
 namespace kstack::reconcile {
 
-/// Kind is every sort of cloud resource kstack creates, in creation order: a kind only refers to kinds before it.
+/// Kind names every sort of cloud resource kstack creates. What kstack knows about each one is its
+/// KindDescriptor, in the kind's own file (kind_<name>.cc); the enumerators' order decides nothing but the
+/// order in which plans list resources of different kinds.
 enum class Kind {
   keypair,
   network,
@@ -26,7 +30,7 @@ enum class Kind {
   server,
 };
 
-/// Every kind, in creation order.
+/// Every kind, by creation rank.
 const std::vector<Kind>& all_kinds();
 
 /// "keypair", "security_group_rule", ...
@@ -70,5 +74,46 @@ struct KindPolicy {
 
 /// The policy of one kind.
 const KindPolicy& kind_policy(Kind kind);
+
+struct Resource;
+struct OsContext;
+class KindOps;
+
+/// QuotaNeed is what the creations of a plan take from the project's quotas.
+struct QuotaNeed {
+  std::map<std::string, long> counts;  // by quota, as the pre-flight names it: "instances", "port", "gigabytes", ...
+  std::map<std::string, int> flavors;  // servers by flavor id: their cores and RAM are the flavor's
+
+  void add(const std::string& quota, long n = 1) { counts[quota] += n; }
+  /// The count of `quota`, 0 when nothing takes from it.
+  long of(const std::string& quota) const {
+    auto it = counts.find(quota);
+    return it == counts.end() ? 0 : it->second;
+  }
+};
+
+/// KindDescriptor is everything kstack knows about one kind, defined in the kind's own file next to the
+/// calls that make it in OpenStack: a new kind is that file and one line of the registry (kind.cc).
+struct KindDescriptor {
+  Kind kind;
+  const char* name;  // "security_group_rule": in plans, the journal and --target
+  // Creation runs along the references between resources; the rank orders the kinds wherever they are
+  // listed (observation, progress). A kind refers only to kinds of a lower creation rank.
+  int create_rank;
+  // Every deletion of a kind waits for the deletions of the kinds of lower delete rank: a server goes
+  // before its port, a port before its subnet.
+  int delete_rank;
+  KindPolicy policy;
+  // Adds what creating `desired` takes from the project's quotas; null: it takes nothing that is checked.
+  void (*quota)(const Resource& desired, QuotaNeed& need) = nullptr;
+  // The kind's seam to OpenStack.
+  std::unique_ptr<KindOps> (*openstack_ops)(const OsContext& ctx) = nullptr;
+};
+
+/// The descriptor of `kind`.
+const KindDescriptor& kind_descriptor(Kind kind);
+
+/// Every kind's descriptor, by creation rank.
+const std::vector<const KindDescriptor*>& kind_descriptors();
 
 }  // namespace kstack::reconcile

@@ -23,19 +23,7 @@ bool OsContext::owns(const std::vector<std::string>& tags) const {
 
 OpenStackCloud::OpenStackCloud(openstack::Client& client, std::string cluster, state::StateDir* state)
     : journal_(state), ctx_{client, cluster, cluster_tag(cluster), &journal_, &lists_}, evidence_(state) {
-  kinds_[Kind::keypair] = make_keypair_ops(ctx_);
-  kinds_[Kind::network] = make_network_ops(ctx_);
-  kinds_[Kind::subnet] = make_subnet_ops(ctx_);
-  kinds_[Kind::router] = make_router_ops(ctx_);
-  kinds_[Kind::router_interface] = make_router_interface_ops(ctx_);
-  kinds_[Kind::security_group] = make_security_group_ops(ctx_);
-  kinds_[Kind::security_group_rule] = make_security_group_rule_ops(ctx_);
-  kinds_[Kind::server_group] = make_server_group_ops(ctx_);
-  kinds_[Kind::port] = make_port_ops(ctx_);
-  kinds_[Kind::load_balancer] = make_load_balancer_ops(ctx_);
-  kinds_[Kind::floating_ip] = make_floating_ip_ops(ctx_);
-  kinds_[Kind::volume] = make_volume_ops(ctx_);
-  kinds_[Kind::server] = make_server_ops(ctx_);
+  for (const auto* kind : kind_descriptors()) kinds_[kind->kind] = kind->openstack_ops(ctx_);
   // A request of a killed run can be running in the cloud as long as the client would have waited for it.
   in_flight_.window =
       client.cloud().api_timeout_s > 0

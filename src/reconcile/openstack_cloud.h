@@ -74,21 +74,6 @@ inline constexpr const char* kLoadBalancers = "load-balancer /loadbalancers";   
 inline constexpr const char* kVolumes = "volume /volumes/detail";                // every volume of the project
 }  // namespace shared
 
-/// One factory per kind, each in its own os_<kind>.cc.
-std::unique_ptr<KindOps> make_keypair_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_network_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_subnet_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_router_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_router_interface_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_security_group_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_security_group_rule_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_server_group_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_port_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_load_balancer_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_floating_ip_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_volume_ops(const OsContext& ctx);
-std::unique_ptr<KindOps> make_server_ops(const OsContext& ctx);
-
 /// OpenStackCloud is the production side of the reconciler's seam: every kind through the OpenStack client.
 class OpenStackCloud : public Cloud {
  public:

@@ -36,10 +36,12 @@ long trailing_number(const std::string& name) {
   return std::stol(name.substr(i, std::min<size_t>(name.size() - i, 9)));
 }
 
-// Deletions run in reverse creation order; within a kind, highest index first.
+// Deletions run by the kinds' delete rank; within a kind, highest index first.
 void sort_deletions(std::vector<Action>& deletions) {
   std::stable_sort(deletions.begin(), deletions.end(), [](const Action& a, const Action& b) {
-    if (a.key.kind != b.key.kind) return a.key.kind > b.key.kind;
+    if (a.key.kind != b.key.kind) {
+      return kind_descriptor(a.key.kind).delete_rank < kind_descriptor(b.key.kind).delete_rank;
+    }
     long na = trailing_number(a.key.name), nb = trailing_number(b.key.name);
     if (na != nb) return na > nb;
     return a.key.name > b.key.name;

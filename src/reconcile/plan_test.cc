@@ -214,7 +214,7 @@ TEST(Plan, ScalingDownDeletesHighestIndexFirst) {
   }
   EXPECT_EQ(servers, (std::vector<std::string>{"demo-worker-12", "demo-worker-11", "demo-worker-10"}));
   EXPECT_EQ(plan->to_destroy(), 9);  // server, port, volume for each
-  // Deletions run in reverse creation order.
+  // Deletions run by delete rank: servers first.
   EXPECT_EQ(plan->actions.front().key.kind, Kind::server);
   EXPECT_EQ(plan->actions.back().key.kind, Kind::port);
 }

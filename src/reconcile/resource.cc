@@ -2,9 +2,31 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <limits>
+
 #include "util/text.h"
 
 namespace kstack::reconcile {
+
+const std::string& prop(const Props& props, const std::string& name) {
+  static const std::string none;
+  auto it = props.find(name);
+  return it == props.end() ? none : it->second;
+}
+
+long prop_number(const Props& props, const std::string& name) {
+  const std::string& text = prop(props, name);
+  long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size() ? value : 0;
+}
+
+int prop_int(const Props& props, const std::string& name) {
+  const long value = prop_number(props, name);
+  return value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max() ? 0
+                                                                                            : static_cast<int>(value);
+}
 
 std::string Key::to_string() const { return fmt::format("{}.{}", kind_name(kind), name); }
 

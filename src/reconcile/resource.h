@@ -16,6 +16,16 @@ namespace kstack::reconcile {
 /// Props are a resource's attributes as plain text: what is compared, printed and sent.
 using Props = std::map<std::string, std::string>;
 
+/// The value of `name` in `props`, or "" when it has none (never throws: an adapter sends what it has, and
+/// the cloud's 400 names a field left empty).
+const std::string& prop(const Props& props, const std::string& name);
+
+/// The decimal number `name` holds in `props`; 0 when it holds none or something else.
+long prop_number(const Props& props, const std::string& name);
+
+/// As prop_number, for a number that must fit an int (a port, a size, a timeout); 0 when it does not.
+int prop_int(const Props& props, const std::string& name);
+
 /// Key names one resource: its kind and its name ("server", "demo-master-1").
 struct Key {
   Kind kind = Kind::keypair;

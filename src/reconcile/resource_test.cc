@@ -58,5 +58,18 @@ TEST(ResolveRefs, ReplacesEveryReferenceOfAListAndNamesTheFirstItCannot) {
   EXPECT_EQ(missing.error().key.name, "demo-subnet");
 }
 
+TEST(Props, ReadWithoutThrowing) {
+  const Props props{{"size_gb", "20"}, {"name", "demo"}, {"odd", "20x"}, {"big", "99999999999999999999999"}};
+  EXPECT_EQ(prop(props, "name"), "demo");
+  EXPECT_EQ(prop(props, "absent"), "");
+  EXPECT_EQ(prop_number(props, "size_gb"), 20);
+  EXPECT_EQ(prop_number(props, "absent"), 0);
+  EXPECT_EQ(prop_number(props, "odd"), 0);
+  EXPECT_EQ(prop_number(props, "big"), 0);
+  EXPECT_EQ(prop_number(props, "name"), 0);
+  EXPECT_EQ(prop_int(props, "size_gb"), 20);
+  EXPECT_EQ(prop_int({{"n", "4294967296"}}, "n"), 0);  // fits a long, not an int
+}
+
 }  // namespace
 }  // namespace kstack::reconcile

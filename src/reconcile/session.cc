@@ -195,70 +195,34 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
   }
   if (plan) {
     // What the creations of the plan consume, against what the project has left.
-    int servers = 0, cores = 0, ram = 0, volumes = 0, gigabytes = 0, ports = 0, fips = 0, groups = 0, rules = 0;
-    int server_groups = 0, load_balancers = 0, networks = 0, subnets = 0, routers = 0;
+    QuotaNeed need;
     for (const auto& a : plan->actions) {
       if (a.op != Op::create && a.op != Op::replace) continue;
-      switch (a.key.kind) {
-        case Kind::server: {
-          ++servers;
-          auto ud = a.desired->payload.find("user_data");
-          if (ud != a.desired->payload.end() &&
-              bootstrap::base64_size(ud->second.size()) > bootstrap::kNovaUserDataLimit) {
-            short_.push_back(
-                {"user-data of " + a.key.name, fmt::format("{} B", bootstrap::base64_size(ud->second.size())),
-                 fmt::format("{} B allowed", bootstrap::kNovaUserDataLimit), "fewer or smaller add-ons on this node"});
-          }
-          auto it = by_id.find(a.desired->props.at("flavor_id"));
-          if (it != by_id.end()) {
-            cores += it->second.vcpus;
-            ram += it->second.ram_mb;
-          }
-          break;
-        }
-        case Kind::volume:
-          ++volumes;
-          gigabytes += std::stoi(a.desired->props.at("size_gb"));
-          break;
-        case Kind::port:
-        case Kind::router_interface:
-          ++ports;
-          break;
-        case Kind::floating_ip:
-          ++fips;
-          break;
-        case Kind::network:
-          ++networks;
-          break;
-        case Kind::subnet:
-          ++subnets;
-          break;
-        case Kind::router:
-          ++routers;
-          break;
-        case Kind::security_group:
-          ++groups;
-          break;
-        case Kind::security_group_rule:
-          ++rules;
-          break;
-        case Kind::server_group:
-          ++server_groups;
-          break;
-        case Kind::load_balancer:
-          ++load_balancers;
-          break;
-        default:
-          break;
+      const auto& kind = kind_descriptor(a.key.kind);
+      if (kind.quota) kind.quota(*a.desired, need);
+      if (a.key.kind != Kind::server) continue;
+      auto ud = a.desired->payload.find("user_data");
+      if (ud != a.desired->payload.end() && bootstrap::base64_size(ud->second.size()) > bootstrap::kNovaUserDataLimit) {
+        short_.push_back({"user-data of " + a.key.name, fmt::format("{} B", bootstrap::base64_size(ud->second.size())),
+                          fmt::format("{} B allowed", bootstrap::kNovaUserDataLimit),
+                          "fewer or smaller add-ons on this node"});
       }
     }
-    auto check = [&](const std::string& what, int need, int limit, int used) {
-      if (need == 0 || limit < 0) return;
-      int left = std::max(0, limit - used);
-      if (need > left) {
-        short_.push_back({"quota " + what, std::to_string(need),
+    long cores = 0, ram = 0;
+    for (const auto& [flavor, servers] : need.flavors) {
+      auto it = by_id.find(flavor);
+      if (it == by_id.end()) continue;
+      cores += static_cast<long>(it->second.vcpus) * servers;
+      ram += static_cast<long>(it->second.ram_mb) * servers;
+    }
+    const long servers = need.of("instances"), server_groups = need.of("server groups");
+    auto check = [&](const std::string& what, long wanted, long limit, long used) {
+      if (wanted == 0 || limit < 0) return;
+      long left = std::max(0L, limit - used);
+      if (wanted > left) {
+        short_.push_back({"quota " + what, std::to_string(wanted),
                           fmt::format("{} left ({} of {} used)", left, used, limit),
-                          fmt::format("short by {}: raise the project's quota or shrink the spec", need - left)});
+                          fmt::format("short by {}: raise the project's quota or shrink the spec", wanted - left)});
       }
     };
     auto compute = os::compute::limits(*client_);
@@ -279,28 +243,22 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
         }
       }
     }
-    if (load_balancers > 0) {
+    if (need.of("load balancers") > 0) {
       auto lb = os::loadbalancer::load_balancer_quota(*client_, client_->project_id());
       if (!lb) return std::unexpected(lb.error());
-      check("load balancers", load_balancers, lb->limit, lb->used);
+      check("load balancers", need.of("load balancers"), lb->limit, lb->used);
     }
     auto block = os::blockstorage::limits(*client_);
     if (!block) return std::unexpected(block.error());
-    check("volumes", volumes, block->max_volumes, block->used_volumes);
-    check("gigabytes", gigabytes, block->max_gigabytes, block->used_gigabytes);
+    check("volumes", need.of("volumes"), block->max_volumes, block->used_volumes);
+    check("gigabytes", need.of("gigabytes"), block->max_gigabytes, block->used_gigabytes);
     auto net = os::network::quota_details(*client_, client_->project_id());
     if (!net) return std::unexpected(net.error());
-    auto q = [&](const char* name, int need) {
+    for (const char* name :
+         {"network", "subnet", "router", "port", "floatingip", "security_group", "security_group_rule"}) {
       auto it = net->find(name);
-      if (it != net->end()) check(name, need, it->second.limit, it->second.used + it->second.reserved);
-    };
-    q("network", networks);
-    q("subnet", subnets);
-    q("router", routers);
-    q("port", ports);
-    q("floatingip", fips);
-    q("security_group", groups);
-    q("security_group_rule", rules);
+      if (it != net->end()) check(name, need.of(name), it->second.limit, it->second.used + it->second.reserved);
+    }
   }
   if (short_.empty() || !facts_) facts_ = f;
   return short_;

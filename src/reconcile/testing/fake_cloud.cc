@@ -9,29 +9,19 @@ namespace kstack::reconcile {
 
 namespace {
 
-// The transitional status a new resource of an asynchronous kind shows, and the one it settles to.
+// The transitional status a new resource of an asynchronous kind shows, and the one it settles to: the
+// kind's own (its descriptor's building and ready statuses).
 std::pair<std::string, std::string> create_statuses(Kind kind) {
-  switch (kind) {
-    case Kind::server:
-      return {"BUILD", "ACTIVE"};
-    case Kind::volume:
-      return {"creating", "available"};
-    case Kind::load_balancer:
-      return {"PENDING_CREATE", "ACTIVE"};
-    default:
-      return {"", ""};
-  }
+  const auto& policy = kind_policy(kind);
+  if (!policy.async_create || policy.building.empty() || policy.ready.empty()) return {"", ""};
+  return {*policy.building.begin(), *policy.ready.begin()};
 }
 
+// What a resource under deletion shows: the kind's deleting status, else ACTIVE (Nova keeps ACTIVE with
+// task_state deleting).
 std::string delete_status(Kind kind) {
-  switch (kind) {
-    case Kind::volume:
-      return "deleting";
-    case Kind::load_balancer:
-      return "PENDING_DELETE";
-    default:
-      return "ACTIVE";  // Nova keeps ACTIVE with task_state deleting
-  }
+  const auto& policy = kind_policy(kind);
+  return policy.deleting.empty() ? "ACTIVE" : *policy.deleting.begin();
 }
 
 std::vector<std::string> items(const std::string& value) {

@@ -42,25 +42,25 @@ class ServerOps : public KindOps {
   Result<ObservedResource> create(const Resource& r) override {
     const auto& p = r.props;
     compute::ServerCreate request{.name = r.key.name,
-                                  .flavor_id = p.at("flavor_id"),
-                                  .image_id = p.at("image_id"),
-                                  .key_name = p.at("key_name"),
-                                  .port_ids = {p.at("port_id")},
+                                  .flavor_id = prop(p, "flavor_id"),
+                                  .image_id = prop(p, "image_id"),
+                                  .key_name = prop(p, "key_name"),
+                                  .port_ids = {prop(p, "port_id")},
                                   .tags = ctx_.tags(),
-                                  .server_group_id = p.at("server_group_id"),
-                                  .availability_zone = p.at("availability_zone")};
-    if (!p.at("volume_id").empty()) {
+                                  .server_group_id = prop(p, "server_group_id"),
+                                  .availability_zone = prop(p, "availability_zone")};
+    if (!prop(p, "volume_id").empty()) {
       request.block_devices = {
           {.source_type = "image",
            .destination_type = "local",
-           .uuid = p.at("image_id"),
+           .uuid = prop(p, "image_id"),
            .boot_index = 0,
            .delete_on_termination = true},
-          {.source_type = "volume", .destination_type = "volume", .uuid = p.at("volume_id"), .boot_index = -1}};
+          {.source_type = "volume", .destination_type = "volume", .uuid = prop(p, "volume_id"), .boot_index = -1}};
     }
     if (auto ud = r.payload.find("user_data"); ud != r.payload.end()) request.user_data = ud->second;
     for (const char* a : kRemembered) {
-      if (!p.at(a).empty()) request.metadata[meta_key(a)] = p.at(a);
+      if (!prop(p, a).empty()) request.metadata[meta_key(a)] = prop(p, a);
     }
     auto s = ctx_.journalled(Kind::server, r.key.name, [&] { return compute::create_server(ctx_.client, request); });
     if (!s) return std::unexpected(s.error());
@@ -81,6 +81,39 @@ class ServerOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_server_ops(const OsContext& ctx) { return std::make_unique<ServerOps>(ctx); }
+const KindDescriptor& server_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::server,
+      .name = "server",
+      .create_rank = 130,
+      .delete_rank = 10,
+      .policy =
+          {
+              .drift = {"user_data_sha256"},
+              .cloud_default = {"availability_zone"},
+              .async_create = true,
+              .async_delete = true,
+              .ready = {"ACTIVE"},
+              .failed = {"ERROR"},
+              .building = {"BUILD"},
+              .timeout = std::chrono::seconds(900),
+              .error_retries = 2,
+              .needs_time_fault = "No valid host",
+              // then 90 s: past the 120 s in which Nova's hosts report their servers again
+              .retry_pause = std::chrono::seconds(45),
+              .expected_create_s = 30,
+              .expected_delete_s = 10,
+          },
+      .quota =
+          [](const Resource& desired, QuotaNeed& need) {
+            need.add("instances");
+            ++need.flavors[prop(desired.props, "flavor_id")];
+          },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<ServerOps>(ctx);
+      },
+  };
+  return descriptor;
+}
 
 }  // namespace kstack::reconcile

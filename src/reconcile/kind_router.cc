@@ -32,7 +32,8 @@ class RouterOps : public KindOps {
 
   Result<ObservedResource> create(const Resource& r) override {
     auto made = ctx_.journalled(Kind::router, r.key.name, [&] {
-      return openstack::network::create_router(ctx_.client, r.key.name, r.props.at("external_network_id"), ctx_.tags());
+      return openstack::network::create_router(ctx_.client, r.key.name, prop(r.props, "external_network_id"),
+                                               ctx_.tags());
     });
     if (!made) return std::unexpected(made.error());
     return ObservedResource{.key = r.key, .id = made->id, .props = r.props};
@@ -40,7 +41,7 @@ class RouterOps : public KindOps {
 
   Result<void> update(const ObservedResource& current, const Resource& r) override {
     auto done = openstack::network::update_router(ctx_.client, current.id,
-                                                  {.external_network_id = r.props.at("external_network_id")});
+                                                  {.external_network_id = prop(r.props, "external_network_id")});
     if (!done) return std::unexpected(done.error());
     return {};
   }
@@ -55,6 +56,19 @@ class RouterOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_router_ops(const OsContext& ctx) { return std::make_unique<RouterOps>(ctx); }
+const KindDescriptor& router_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::router,
+      .name = "router",
+      .create_rank = 40,
+      .delete_rank = 100,
+      .policy = {.updatable = {"external_network_id"}, .expected_create_s = 2},
+      .quota = [](const Resource&, QuotaNeed& need) { need.add("router"); },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<RouterOps>(ctx);
+      },
+  };
+  return descriptor;
+}
 
 }  // namespace kstack::reconcile

@@ -50,15 +50,15 @@ class SecurityGroupRuleOps : public KindOps {
 
   Result<ObservedResource> create(const Resource& r) override {
     const auto& p = r.props;
-    auto number = [&](const char* key) { return p.at(key).empty() ? 0 : std::stoi(p.at(key)); };
-    openstack::network::SecurityGroupRule request{.security_group_id = p.at("security_group_id"),
-                                                  .direction = p.at("direction"),
-                                                  .ethertype = p.at("ethertype"),
-                                                  .protocol = p.at("protocol"),
+    auto number = [&](const char* key) { return prop_int(p, key); };
+    openstack::network::SecurityGroupRule request{.security_group_id = prop(p, "security_group_id"),
+                                                  .direction = prop(p, "direction"),
+                                                  .ethertype = prop(p, "ethertype"),
+                                                  .protocol = prop(p, "protocol"),
                                                   .port_range_min = number("port_range_min"),
                                                   .port_range_max = number("port_range_max"),
-                                                  .remote_ip_prefix = p.at("remote_ip_prefix"),
-                                                  .remote_group_id = p.at("remote_group_id")};
+                                                  .remote_ip_prefix = prop(p, "remote_ip_prefix"),
+                                                  .remote_group_id = prop(p, "remote_group_id")};
     auto made = openstack::network::create_security_group_rule(ctx_.client, request);
     if (!made) {
       // Neutron gives every new group its default egress rules itself; such a rule is adopted, not an error.
@@ -92,8 +92,19 @@ class SecurityGroupRuleOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_security_group_rule_ops(const OsContext& ctx) {
-  return std::make_unique<SecurityGroupRuleOps>(ctx);
+const KindDescriptor& security_group_rule_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::security_group_rule,
+      .name = "security_group_rule",
+      .create_rank = 70,
+      .delete_rank = 70,
+      .policy = {},
+      .quota = [](const Resource&, QuotaNeed& need) { need.add("security_group_rule"); },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<SecurityGroupRuleOps>(ctx);
+      },
+  };
+  return descriptor;
 }
 
 }  // namespace kstack::reconcile

@@ -37,9 +37,9 @@ class VolumeOps : public KindOps {
 
   Result<ObservedResource> create(const Resource& r) override {
     bs::VolumeCreate request{.name = r.key.name,
-                             .size_gb = std::stoi(r.props.at("size_gb")),
-                             .volume_type = r.props.at("volume_type"),
-                             .availability_zone = r.props.at("availability_zone"),
+                             .size_gb = prop_int(r.props, "size_gb"),
+                             .volume_type = prop(r.props, "volume_type"),
+                             .availability_zone = prop(r.props, "availability_zone"),
                              .description = "kstack data volume",
                              .metadata = ctx_.volume_mark()};
     auto v = ctx_.journalled(Kind::volume, r.key.name, [&] { return bs::create_volume(ctx_.client, request); });
@@ -66,6 +66,35 @@ class VolumeOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_volume_ops(const OsContext& ctx) { return std::make_unique<VolumeOps>(ctx); }
+const KindDescriptor& volume_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::volume,
+      .name = "volume",
+      .create_rank = 120,
+      .delete_rank = 20,
+      .policy =
+          {
+              .cloud_default = {"availability_zone", "volume_type"},
+              .async_create = true,
+              .async_delete = true,
+              .ready = {"available", "in-use"},
+              .failed = {"error", "error_deleting"},
+              .deleting = {"deleting"},
+              .building = {"creating"},
+              .timeout = std::chrono::seconds(600),
+              .expected_create_s = 5,
+              .expected_delete_s = 3,
+          },
+      .quota =
+          [](const Resource& desired, QuotaNeed& need) {
+            need.add("volumes");
+            need.add("gigabytes", prop_number(desired.props, "size_gb"));
+          },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<VolumeOps>(ctx);
+      },
+  };
+  return descriptor;
+}
 
 }  // namespace kstack::reconcile

@@ -41,20 +41,20 @@ class RouterInterfaceOps : public KindOps {
 
   Result<ObservedResource> create(const Resource& r) override {
     openstack::network::Port request{.name = r.key.name,
-                                     .network_id = r.props.at("network_id"),
-                                     .fixed_ips = {{r.props.at("subnet_id"), r.props.at("fixed_ip")}},
+                                     .network_id = prop(r.props, "network_id"),
+                                     .fixed_ips = {{prop(r.props, "subnet_id"), prop(r.props, "fixed_ip")}},
                                      .tags = ctx_.tags()};
     auto port = ctx_.journalled(Kind::router_interface, r.key.name,
                                 [&] { return openstack::network::create_port(ctx_.client, request); });
     if (!port && port.error().http_status == 409) {
       // As for a node's port (PortOps::create): the address may be held by this leg's own earlier create.
-      if (auto held = adopt_port_holding(ctx_, Kind::router_interface, r.key.name, r.props.at("fixed_ip"))) {
+      if (auto held = adopt_port_holding(ctx_, Kind::router_interface, r.key.name, prop(r.props, "fixed_ip"))) {
         port = *held;
         if (!port->device_id.empty()) return ObservedResource{.key = r.key, .id = port->id, .props = r.props};
       }
     }
     if (!port) return std::unexpected(port.error());
-    if (auto attached = attach(r.props.at("router_id"), port->id); !attached) {
+    if (auto attached = attach(prop(r.props, "router_id"), port->id); !attached) {
       (void)openstack::network::delete_port(ctx_.client, port->id);
       return std::unexpected(attached.error());
     }
@@ -68,7 +68,7 @@ class RouterInterfaceOps : public KindOps {
     if (!old_router.empty()) {
       if (auto detached = detach(old_router, current.id); !detached) return detached;
     }
-    return attach(r.props.at("router_id"), current.id);
+    return attach(prop(r.props, "router_id"), current.id);
   }
 
   Result<void> remove(const ObservedResource& current) override {
@@ -96,8 +96,24 @@ class RouterInterfaceOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_router_interface_ops(const OsContext& ctx) {
-  return std::make_unique<RouterInterfaceOps>(ctx);
+const KindDescriptor& router_interface_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::router_interface,
+      .name = "router_interface",
+      .create_rank = 50,
+      .delete_rank = 90,
+      .policy =
+          {
+              .updatable = {"router_id"},  // a leg left unattached by a kill is attached
+              .expected_create_s = 4,      // it plugs into the router's namespace
+              .expected_delete_s = 3,
+          },
+      .quota = [](const Resource&, QuotaNeed& need) { need.add("port"); },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<RouterInterfaceOps>(ctx);
+      },
+  };
+  return descriptor;
 }
 
 }  // namespace kstack::reconcile

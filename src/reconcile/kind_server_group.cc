@@ -27,7 +27,7 @@ class ServerGroupOps : public KindOps {
 
   Result<ObservedResource> create(const Resource& r) override {
     auto g = ctx_.journalled(Kind::server_group, r.key.name, [&] {
-      return openstack::compute::create_server_group(ctx_.client, r.key.name, r.props.at("policy"));
+      return openstack::compute::create_server_group(ctx_.client, r.key.name, prop(r.props, "policy"));
     });
     if (!g) return std::unexpected(g.error());
     return ObservedResource{.key = r.key, .id = g->id, .props = r.props};
@@ -47,6 +47,19 @@ class ServerGroupOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_server_group_ops(const OsContext& ctx) { return std::make_unique<ServerGroupOps>(ctx); }
+const KindDescriptor& server_group_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::server_group,
+      .name = "server_group",
+      .create_rank = 80,
+      .delete_rank = 60,
+      .policy = {},
+      .quota = [](const Resource&, QuotaNeed& need) { need.add("server groups"); },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<ServerGroupOps>(ctx);
+      },
+  };
+  return descriptor;
+}
 
 }  // namespace kstack::reconcile

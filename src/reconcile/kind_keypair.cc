@@ -28,7 +28,7 @@ class KeypairOps : public KindOps {
 
   Result<ObservedResource> create(const Resource& r) override {
     auto k = ctx_.journalled(Kind::keypair, r.key.name, [&] {
-      return openstack::compute::import_keypair(ctx_.client, r.key.name, r.props.at("public_key"));
+      return openstack::compute::import_keypair(ctx_.client, r.key.name, prop(r.props, "public_key"));
     });
     if (!k) return std::unexpected(k.error());
     return ObservedResource{.key = r.key, .id = k->name, .props = r.props};
@@ -48,6 +48,18 @@ class KeypairOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_keypair_ops(const OsContext& ctx) { return std::make_unique<KeypairOps>(ctx); }
+const KindDescriptor& keypair_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::keypair,
+      .name = "keypair",
+      .create_rank = 10,
+      .delete_rank = 130,
+      .policy = {},
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<KeypairOps>(ctx);
+      },
+  };
+  return descriptor;
+}
 
 }  // namespace kstack::reconcile

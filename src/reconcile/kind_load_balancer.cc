@@ -1,6 +1,9 @@
+#include "reconcile/kind_load_balancer.h"
+
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <thread>
 
 #include "openstack/loadbalancer.h"
@@ -25,7 +28,7 @@ constexpr const char* kShape[] = {"listener_protocol", "listener_port", "pool_al
 
 std::string describe(const Props& p) {
   std::string out = "kstack";
-  for (const char* k : kShape) out += std::string("|") + (p.count(k) ? p.at(k) : "");
+  for (const char* k : kShape) out += "|" + prop(p, k);
   return out;
 }
 
@@ -35,22 +38,18 @@ void read_description(const std::string& text, Props& props) {
   for (size_t i = 0; i < std::size(kShape) && i + 1 < fields.size(); ++i) props[kShape[i]] = fields[i + 1];
 }
 
-// The value of `key=value` in a space-separated monitor description, or "".
-std::string word(const std::string& s, const std::string& key) {
-  auto at = s.find(" " + key + "=");
-  if (at == std::string::npos) return {};
-  at += key.size() + 2;
-  return s.substr(at, s.find(' ', at) - at);
+// The value of `key=value` among the space-separated words of `text`, or "".
+std::string word(const std::string& text, const std::string& key) {
+  for (const auto& w : split(text, ' ')) {
+    if (w.size() > key.size() && w.starts_with(key) && w[key.size()] == '=') return w.substr(key.size() + 1);
+  }
+  return {};
 }
 
-int parse_int(const std::string& s, const std::string& key, int fallback) {
-  auto value = word(s, key);
-  return value.empty() ? fallback : std::atoi(value.c_str());
-}
-
-int prop_int(const Props& p, const char* key) {
-  auto it = p.find(key);
-  return it == p.end() || it->second.empty() ? 0 : std::atoi(it->second.c_str());
+// The number `key=value` holds in `text`, or `fallback`.
+int word_number(const std::string& text, const std::string& key, int fallback) {
+  const std::string value = word(text, key);
+  return value.empty() ? fallback : prop_int({{key, value}}, key);
 }
 
 // The listener's own attributes, read back from Octavia: they change in place, so the description
@@ -103,37 +102,35 @@ class LoadBalancerOps : public KindOps {
   }
 
   Result<ObservedResource> create(const Resource& r) override {
-    const auto& p = r.props;
-    const int member_port = std::stoi(p.at("member_port"));
+    const auto want = LoadBalancerProps::from_props(r.props);
     lb::Pool pool{
-        .name = r.key.name + "-pool", .protocol = p.at("listener_protocol"), .lb_algorithm = p.at("pool_algorithm")};
-    for (const auto& address : split(p.at("members"))) {
+        .name = r.key.name + "-pool", .protocol = want.listener_protocol, .lb_algorithm = want.pool_algorithm};
+    for (const auto& address : want.members) {
       pool.members.push_back({.name = r.key.name + "-" + address,
                               .address = address,
-                              .protocol_port = member_port,
-                              .subnet_id = p.at("vip_subnet_id")});
+                              .protocol_port = want.member_port,
+                              .subnet_id = want.vip_subnet_id});
     }
-    const auto& monitor = p.at("monitor");
     pool.has_health_monitor = true;
-    pool.health_monitor = {.type = monitor.substr(0, monitor.find(' ')),
-                           .delay_s = parse_int(monitor, "delay", 5),
-                           .timeout_s = parse_int(monitor, "timeout", 5),
-                           .max_retries = parse_int(monitor, "max_retries", 3),
-                           .url_path = word(monitor, "url_path"),
-                           .expected_codes = word(monitor, "expected_codes")};
+    pool.health_monitor = {.type = want.monitor.type,
+                           .delay_s = want.monitor.delay_s,
+                           .timeout_s = want.monitor.timeout_s,
+                           .max_retries = want.monitor.max_retries,
+                           .url_path = want.monitor.url_path,
+                           .expected_codes = want.monitor.expected_codes};
     lb::LoadBalancerCreate request{.name = r.key.name,
-                                   .description = describe(p),
-                                   .vip_subnet_id = p.at("vip_subnet_id"),
-                                   .vip_address = p.at("vip_address"),  // the address every node's certificates name
-                                   .provider = p.at("provider"),
+                                   .description = describe(r.props),
+                                   .vip_subnet_id = want.vip_subnet_id,
+                                   .vip_address = want.vip_address,
+                                   .provider = want.provider,
                                    .tags = ctx_.tags(),
                                    .listeners = {{.name = r.key.name + "-api",
-                                                  .protocol = p.at("listener_protocol"),
-                                                  .protocol_port = std::stoi(p.at("listener_port")),
+                                                  .protocol = want.listener_protocol,
+                                                  .protocol_port = want.listener_port,
                                                   .default_pool = pool,
-                                                  .allowed_cidrs = split(p.at("allowed_cidrs")),
-                                                  .timeout_client_data_ms = prop_int(p, "timeout_client_data"),
-                                                  .timeout_member_data_ms = prop_int(p, "timeout_member_data"),
+                                                  .allowed_cidrs = want.allowed_cidrs,
+                                                  .timeout_client_data_ms = want.timeout_client_data_ms,
+                                                  .timeout_member_data_ms = want.timeout_member_data_ms,
                                                   .tags = ctx_.tags()}}};
     auto post = [&] {
       return ctx_.journalled(Kind::load_balancer, r.key.name,
@@ -146,13 +143,13 @@ class LoadBalancerOps : public KindOps {
     // address tells, not the message.
     const auto in_flight_until = std::chrono::steady_clock::now() + kInFlightWindow;
     for (int released_rounds = 0; !made && address_refused(made.error());) {
-      auto holder = vip_holder(ctx_.client, p.at("vip_subnet_id"), p.at("vip_address"));
+      auto holder = vip_holder(ctx_.client, want.vip_subnet_id, want.vip_address);
       if (!holder) return std::unexpected(holder.error());
       if (holder->port_id.empty()) break;  // not an Octavia VIP port: the address is someone else's
       if (holder->load_balancer) {
         const auto& held = *holder->load_balancer;
         if (held.name != r.key.name || !ctx_.owns(held.tags)) {
-          return fail("the API address " + p.at("vip_address") + " is the VIP of load balancer " + held.name + " (" +
+          return fail("the API address " + want.vip_address + " is the VIP of load balancer " + held.name + " (" +
                           held.id + "), which is not this cluster's",
                       r.key.to_string());
         }
@@ -163,7 +160,7 @@ class LoadBalancerOps : public KindOps {
         continue;
       }
       if (++released_rounds > 2) break;
-      auto released = release_orphaned_vip_ports(ctx_.client, p.at("vip_subnet_id"), p.at("vip_address"));
+      auto released = release_orphaned_vip_ports(ctx_.client, want.vip_subnet_id, want.vip_address);
       if (!released) return std::unexpected(released.error());
       if (*released > 0) made = post();
     }
@@ -182,17 +179,18 @@ class LoadBalancerOps : public KindOps {
     return o;
   }
 
-  // Only the listener's attributes are updatable (kind.cc): one PUT of the listener. Octavia refuses it
+  // Only the listener's attributes are updatable (the descriptor below): one PUT of the listener. Octavia refuses it
   // (409) while the load balancer or the listener is in a PENDING_* status.
   Result<void> update(const ObservedResource& current, const Resource& r) override {
     auto listener = current.props.find("listener_id");
     if (listener == current.props.end() || listener->second.empty()) {
       return fail("the API load balancer has no listener to update", r.key.to_string());
     }
+    const auto want = LoadBalancerProps::from_props(r.props);
     auto done = lb::update_listener(ctx_.client, listener->second,
-                                    {.allowed_cidrs = split(r.props.at("allowed_cidrs")),
-                                     .timeout_client_data_ms = prop_int(r.props, "timeout_client_data"),
-                                     .timeout_member_data_ms = prop_int(r.props, "timeout_member_data"),
+                                    {.allowed_cidrs = want.allowed_cidrs,
+                                     .timeout_client_data_ms = want.timeout_client_data_ms,
+                                     .timeout_member_data_ms = want.timeout_member_data_ms,
                                      .tags = ctx_.tags()});
     if (!done) return std::unexpected(done.error());
     return {};
@@ -208,6 +206,89 @@ class LoadBalancerOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_load_balancer_ops(const OsContext& ctx) { return std::make_unique<LoadBalancerOps>(ctx); }
+std::string HealthMonitorShape::to_text() const {
+  std::string out = fmt::format("{} delay={} timeout={} max_retries={}", type, delay_s, timeout_s, max_retries);
+  if (!url_path.empty()) out += " url_path=" + url_path;
+  if (!expected_codes.empty()) out += " expected_codes=" + expected_codes;
+  return out;
+}
+
+HealthMonitorShape HealthMonitorShape::from_text(const std::string& text) {
+  HealthMonitorShape out;
+  if (auto type = text.substr(0, text.find(' ')); !type.empty()) out.type = type;
+  out.delay_s = word_number(text, "delay", out.delay_s);
+  out.timeout_s = word_number(text, "timeout", out.timeout_s);
+  out.max_retries = word_number(text, "max_retries", out.max_retries);
+  out.url_path = word(text, "url_path");
+  out.expected_codes = word(text, "expected_codes");
+  return out;
+}
+
+Props LoadBalancerProps::to_props() const {
+  auto number = [](int n) { return n == 0 ? std::string() : std::to_string(n); };
+  return {{"vip_subnet_id", vip_subnet_id},
+          {"vip_address", vip_address},
+          {"provider", provider},
+          {"listener_protocol", listener_protocol},
+          {"listener_port", number(listener_port)},
+          {"pool_algorithm", pool_algorithm},
+          {"member_port", number(member_port)},
+          {"members", join(members)},
+          {"monitor", monitor.to_text()},
+          {"allowed_cidrs", join(allowed_cidrs)},
+          {"timeout_client_data", number(timeout_client_data_ms)},
+          {"timeout_member_data", number(timeout_member_data_ms)}};
+}
+
+LoadBalancerProps LoadBalancerProps::from_props(const Props& props) {
+  auto number = [&](const char* name) { return prop_int(props, name); };
+  auto list = [&](const char* name) {
+    const auto& text = prop(props, name);
+    return text.empty() ? std::vector<std::string>{} : split(text);
+  };
+  return {.vip_subnet_id = prop(props, "vip_subnet_id"),
+          .vip_address = prop(props, "vip_address"),
+          .provider = prop(props, "provider"),
+          .listener_protocol = prop(props, "listener_protocol"),
+          .listener_port = number("listener_port"),
+          .pool_algorithm = prop(props, "pool_algorithm"),
+          .member_port = number("member_port"),
+          .members = list("members"),
+          .monitor = HealthMonitorShape::from_text(prop(props, "monitor")),
+          .allowed_cidrs = list("allowed_cidrs"),
+          .timeout_client_data_ms = number("timeout_client_data"),
+          .timeout_member_data_ms = number("timeout_member_data")};
+}
+
+const KindDescriptor& load_balancer_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::load_balancer,
+      .name = "load_balancer",
+      .create_rank = 100,
+      .delete_rank = 40,
+      .policy =
+          {
+              // The listener's sources and idle timeouts change in place (a PUT of the listener); anything
+              // else about the load balancer replaces it.
+              .updatable = {"allowed_cidrs", "timeout_client_data", "timeout_member_data"},
+              .unordered = {"members", "allowed_cidrs"},
+              .async_create = true,
+              .async_delete = true,
+              .ready = {"ACTIVE"},
+              .failed = {"ERROR"},
+              .deleting = {"PENDING_DELETE"},  // Octavia refuses a second DELETE then (409)
+              .building = {"PENDING_CREATE"},
+              .timeout = std::chrono::seconds(1800),  // an amphora boots a VM; slow clouds take many minutes
+              .error_retries = 1,
+              .expected_create_s = 60,
+              .expected_delete_s = 20,
+          },
+      .quota = [](const Resource&, QuotaNeed& need) { need.add("load balancers"); },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<LoadBalancerOps>(ctx);
+      },
+  };
+  return descriptor;
+}
 
 }  // namespace kstack::reconcile

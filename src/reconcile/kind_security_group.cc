@@ -31,7 +31,8 @@ class SecurityGroupOps : public KindOps {
 
   Result<ObservedResource> create(const Resource& r) override {
     auto g = ctx_.journalled(Kind::security_group, r.key.name, [&] {
-      return openstack::network::create_security_group(ctx_.client, r.key.name, r.props.at("description"), ctx_.tags());
+      return openstack::network::create_security_group(ctx_.client, r.key.name, prop(r.props, "description"),
+                                                       ctx_.tags());
     });
     if (!g) return std::unexpected(g.error());
     return ObservedResource{.key = r.key, .id = g->id, .props = r.props};
@@ -51,8 +52,19 @@ class SecurityGroupOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_security_group_ops(const OsContext& ctx) {
-  return std::make_unique<SecurityGroupOps>(ctx);
+const KindDescriptor& security_group_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::security_group,
+      .name = "security_group",
+      .create_rank = 60,
+      .delete_rank = 80,
+      .policy = {},
+      .quota = [](const Resource&, QuotaNeed& need) { need.add("security_group"); },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<SecurityGroupOps>(ctx);
+      },
+  };
+  return descriptor;
 }
 
 }  // namespace kstack::reconcile

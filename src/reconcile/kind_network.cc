@@ -50,6 +50,19 @@ class NetworkOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_network_ops(const OsContext& ctx) { return std::make_unique<NetworkOps>(ctx); }
+const KindDescriptor& network_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::network,
+      .name = "network",
+      .create_rank = 20,
+      .delete_rank = 120,
+      .policy = {.expected_create_s = 1},
+      .quota = [](const Resource&, QuotaNeed& need) { need.add("network"); },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<NetworkOps>(ctx);
+      },
+  };
+  return descriptor;
+}
 
 }  // namespace kstack::reconcile

@@ -33,7 +33,7 @@ class FloatingIpOps : public KindOps {
 
   Result<ObservedResource> create(const Resource& r) override {
     auto f = ctx_.journalled(Kind::floating_ip, r.key.name, [&] {
-      return openstack::network::create_floating_ip(ctx_.client, r.props.at("floating_network_id"), r.key.name,
+      return openstack::network::create_floating_ip(ctx_.client, prop(r.props, "floating_network_id"), r.key.name,
                                                     ctx_.tags());
     });
     if (!f) return std::unexpected(f.error());
@@ -47,7 +47,7 @@ class FloatingIpOps : public KindOps {
   }
 
   Result<void> update(const ObservedResource& current, const Resource& r) override {
-    auto associated = openstack::network::associate_floating_ip(ctx_.client, current.id, r.props.at("port_id"));
+    auto associated = openstack::network::associate_floating_ip(ctx_.client, current.id, prop(r.props, "port_id"));
     if (!associated) return std::unexpected(associated.error());
     return {};
   }
@@ -62,6 +62,19 @@ class FloatingIpOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_floating_ip_ops(const OsContext& ctx) { return std::make_unique<FloatingIpOps>(ctx); }
+const KindDescriptor& floating_ip_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::floating_ip,
+      .name = "floating_ip",
+      .create_rank = 110,
+      .delete_rank = 30,
+      .policy = {.updatable = {"port_id"}, .expected_create_s = 2},
+      .quota = [](const Resource&, QuotaNeed& need) { need.add("floatingip"); },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<FloatingIpOps>(ctx);
+      },
+  };
+  return descriptor;
+}
 
 }  // namespace kstack::reconcile

@@ -38,12 +38,12 @@ class SubnetOps : public KindOps {
   Result<ObservedResource> create(const Resource& r) override {
     const auto& p = r.props;
     net::Subnet request{.name = r.key.name,
-                        .network_id = p.at("network_id"),
-                        .cidr = p.at("cidr"),
-                        .gateway_ip = p.at("gateway_ip"),
-                        .dns_nameservers = split(p.at("dns_nameservers")),
+                        .network_id = prop(p, "network_id"),
+                        .cidr = prop(p, "cidr"),
+                        .gateway_ip = prop(p, "gateway_ip"),
+                        .dns_nameservers = split(prop(p, "dns_nameservers")),
                         .tags = ctx_.tags()};
-    const auto& pool = p.at("allocation_pool");
+    const auto& pool = prop(p, "allocation_pool");
     if (auto dash = pool.find('-'); dash != std::string::npos) {
       request.allocation_pools.push_back({pool.substr(0, dash), pool.substr(dash + 1)});
     }
@@ -53,7 +53,8 @@ class SubnetOps : public KindOps {
   }
 
   Result<void> update(const ObservedResource& current, const Resource& r) override {
-    auto done = net::update_subnet(ctx_.client, current.id, {.dns_nameservers = split(r.props.at("dns_nameservers"))});
+    auto done =
+        net::update_subnet(ctx_.client, current.id, {.dns_nameservers = split(prop(r.props, "dns_nameservers"))});
     if (!done) return std::unexpected(done.error());
     return {};
   }
@@ -75,6 +76,19 @@ class SubnetOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_subnet_ops(const OsContext& ctx) { return std::make_unique<SubnetOps>(ctx); }
+const KindDescriptor& subnet_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::subnet,
+      .name = "subnet",
+      .create_rank = 30,
+      .delete_rank = 110,
+      .policy = {.updatable = {"dns_nameservers"}, .expected_create_s = 2},
+      .quota = [](const Resource&, QuotaNeed& need) { need.add("subnet"); },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> {
+        return std::make_unique<SubnetOps>(ctx);
+      },
+  };
+  return descriptor;
+}
 
 }  // namespace kstack::reconcile

@@ -39,14 +39,14 @@ class PortOps : public KindOps {
 
   Result<ObservedResource> create(const Resource& r) override {
     openstack::network::Port request{.name = r.key.name,
-                                     .network_id = r.props.at("network_id"),
-                                     .fixed_ips = {{r.props.at("subnet_id"), r.props.at("fixed_ip")}},
-                                     .security_group_ids = split(r.props.at("security_groups")),
+                                     .network_id = prop(r.props, "network_id"),
+                                     .fixed_ips = {{prop(r.props, "subnet_id"), prop(r.props, "fixed_ip")}},
+                                     .security_group_ids = split(prop(r.props, "security_groups")),
                                      .tags = ctx_.tags()};
     auto port =
         ctx_.journalled(Kind::port, r.key.name, [&] { return openstack::network::create_port(ctx_.client, request); });
     if (!port && port.error().http_status == 409) {
-      if (auto held = adopt_port_holding(ctx_, Kind::port, r.key.name, r.props.at("fixed_ip"))) port = *held;
+      if (auto held = adopt_port_holding(ctx_, Kind::port, r.key.name, prop(r.props, "fixed_ip"))) port = *held;
     }
     if (!port) return std::unexpected(port.error());
     return ObservedResource{.key = r.key, .id = port->id, .props = r.props, .status = port->status};
@@ -54,7 +54,7 @@ class PortOps : public KindOps {
 
   Result<void> update(const ObservedResource& current, const Resource& r) override {
     auto done = openstack::network::update_port(ctx_.client, current.id,
-                                                {.security_group_ids = split(r.props.at("security_groups"))});
+                                                {.security_group_ids = split(prop(r.props, "security_groups"))});
     if (!done) return std::unexpected(done.error());
     return {};
   }
@@ -69,6 +69,23 @@ class PortOps : public KindOps {
 
 }  // namespace
 
-std::unique_ptr<KindOps> make_port_ops(const OsContext& ctx) { return std::make_unique<PortOps>(ctx); }
+const KindDescriptor& port_kind() {
+  static const KindDescriptor descriptor{
+      .kind = Kind::port,
+      .name = "port",
+      .create_rank = 90,
+      .delete_rank = 50,
+      .policy =
+          {
+              .updatable = {"security_groups"},
+              .cloud_default = {"security_groups"},  // none asked: a port whose groups another service sets
+              .unordered = {"security_groups"},
+              .expected_create_s = 1,
+          },
+      .quota = [](const Resource&, QuotaNeed& need) { need.add("port"); },
+      .openstack_ops = [](const OsContext& ctx) -> std::unique_ptr<KindOps> { return std::make_unique<PortOps>(ctx); },
+  };
+  return descriptor;
+}
 
 }  // namespace kstack::reconcile
