@@ -9,7 +9,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev openssl
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang clang-format libclang-rt-dev afl++
+  clang clang-format clang-tidy-19 libclang-rt-dev afl++
   etcd-server etcd-client iproute2 shellcheck cloud-init zlib1g-dev gzip zsh curl
   python3 lintian debootstrap
 )

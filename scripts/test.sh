@@ -3,7 +3,8 @@
 # and with AddressSanitizer + UndefinedBehaviorSanitizer), runs the unit tests
 # on both and the system tests (real openssl, etcd, kubectl, cloud-init,
 # ShellCheck, TypeScript) on the plain build, builds the Debian package and
-# installs it on a clean Debian 12 root, checks the formatting, fuzzes
+# installs it on a clean Debian 12 root, checks the formatting, runs
+# clang-tidy's short list of checks (.clang-tidy) over kstack's sources, fuzzes
 # the spec parser for a bounded time, runs the integration tests and the
 # short fault suite against the dev cloud, which starts in the background
 # while the sanitizer build compiles and is stopped again whatever happened,
@@ -65,6 +66,9 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 
 step "formatting"
 scripts/check-format.sh
+
+step "static analysis (clang-tidy, the checks in .clang-tidy)"
+scripts/check-tidy.sh build
 
 step "fuzzing the spec parser for ${fuzz_seconds}s"
 fuzz/run.sh "$fuzz_seconds"

@@ -37,7 +37,7 @@ Result<void> add_subject_alt_names(X509* cert, const CertRequest& request) {
     }
     GENERAL_NAME_set0_value(name.get(), GEN_DNS, text);
     if (sk_GENERAL_NAME_push(names.get(), name.get()) == 0) return fail("out of memory building subjectAltName");
-    name.release();  // the stack owns it now
+    (void)name.release();  // the stack owns it now
   }
   for (const auto& ip : request.ip_addresses) {
     GeneralNamePtr name(GENERAL_NAME_new());
@@ -48,7 +48,7 @@ Result<void> add_subject_alt_names(X509* cert, const CertRequest& request) {
     }
     GENERAL_NAME_set0_value(name.get(), GEN_IPADD, bytes);
     if (sk_GENERAL_NAME_push(names.get(), name.get()) == 0) return fail("out of memory building subjectAltName");
-    name.release();
+    (void)name.release();  // the stack owns it now
   }
   if (X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT) != 1) {
     return fail(fmt::format("cannot add subjectAltName: {}", openssl_errors()));
