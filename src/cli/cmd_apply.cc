@@ -9,10 +9,10 @@
 
 #include "cli/command.h"
 #include "cli/output_options.h"
+#include "cli/plan_view.h"
 #include "cli/progress_view.h"
 #include "reconcile/desired.h"
 #include "reconcile/endpoints.h"
-#include "reconcile/plan_render.h"
 #include "reconcile/session.h"
 
 namespace kstack::cli {
@@ -86,7 +86,7 @@ int run_apply(const ApplyCommandOptions& options) {
                                   .on_event = [&view](const reconcile::Event& e) { view.on_event(e); }};
   exec.timeouts[reconcile::Kind::load_balancer] = std::chrono::seconds(options.lb_timeout_s);
   auto confirm = [&](const reconcile::Plan& plan) {
-    fmt::print("{}", reconcile::render_plan_text(plan));
+    fmt::print("{}", render_plan_text(plan));
     auto go = [&] {
       view.begin(plan);
       return true;

@@ -9,8 +9,8 @@
 
 #include "cli/command.h"
 #include "cli/output_options.h"
+#include "cli/plan_view.h"
 #include "cli/progress_view.h"
-#include "reconcile/plan_render.h"
 #include "reconcile/session.h"
 
 namespace kstack::cli {
@@ -53,7 +53,7 @@ int run_destroy(const DestroyCommandOptions& options) {
     return kFailed;
   }
   auto plan = reconcile::make_destroy_plan(*observed, options.delete_volumes);
-  fmt::print("{}", reconcile::render_plan_text(plan));
+  fmt::print("{}", render_plan_text(plan));
   auto credential = reconcile::load_credential(s.state());
   if (!credential) {
     fmt::print(stderr, "{}\n", credential.error().to_string());

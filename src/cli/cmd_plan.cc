@@ -5,7 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/output_options.h"
-#include "reconcile/plan_render.h"
+#include "cli/plan_view.h"
 #include "reconcile/session.h"
 
 namespace kstack::cli {
@@ -40,8 +40,7 @@ int run_plan(const PlanCommandOptions& options) {
     fmt::print(stderr, "{}\n", plan.error().to_string());
     return kFailed;
   }
-  fmt::print("{}", options.output == OutputFormat::json ? reconcile::render_plan_json(*plan)
-                                                        : reconcile::render_plan_text(*plan));
+  fmt::print("{}", options.output == OutputFormat::json ? render_plan_json(*plan) : render_plan_text(*plan));
   return kOk;
 }
 

@@ -3,12 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
 #include <tuple>
@@ -23,7 +18,6 @@
 #include "openstack/network.h"
 #include "pki/cluster_pki.h"
 #include "reconcile/poller.h"
-#include "spec/load.h"
 
 namespace kstack::reconcile {
 
@@ -72,31 +66,6 @@ std::optional<os::compute::Flavor> choose_flavor(const std::vector<os::compute::
   return best;
 }
 
-// The spec's ssh_public_key_file, read now: "~/" is the user's home, a relative path is the spec's directory's.
-Result<std::string> read_public_key(const std::string& file, const std::string& spec_file) {
-  std::filesystem::path path = file;
-  if (file.starts_with("~/")) {
-    const char* home = std::getenv("HOME");
-    path = std::filesystem::path(home ? home : "") / file.substr(2);
-  } else if (path.is_relative()) {
-    path = std::filesystem::path(spec_file).parent_path() / path;
-  }
-  std::ifstream in(path);
-  if (!in) {
-    return fail("cannot read the SSH public key " + path.string() + ": " + std::strerror(errno),
-                spec_file + ": ssh_public_key_file",
-                "make a key (ssh-keygen -t ed25519) or write the key itself in ssh_public_key");
-  }
-  std::string key;
-  std::getline(in, key);
-  while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
-  if (!key.starts_with("ssh-") && !key.starts_with("ecdsa-")) {
-    return fail(path.string() + " is not an OpenSSH public key (expected \"ssh-ed25519 AAAA...\")",
-                spec_file + ": ssh_public_key_file", "name the .pub file, never the private key");
-  }
-  return key;
-}
-
 std::string describe(const spec::FlavorSpec& f) {
   if (!f.name.empty()) return f.name;
   return fmt::format("{} vCPU / {} MB RAM / {} GB disk", f.vcpus, f.ram_mb, f.disk_gb);
@@ -105,37 +74,16 @@ std::string describe(const spec::FlavorSpec& f) {
 }  // namespace
 
 Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
-  auto spec = spec::load_file(options.spec_file);
-  if (!spec) {
-    Error e = spec.error().front();
-    if (spec.error().size() > 1)
-      e.hint = fmt::format("and {} more errors: run kstack validate", spec.error().size() - 1);
-    return std::unexpected(e);
-  }
-  auto model = model::build_model(*spec);
-  if (!model) return std::unexpected(model.error());
+  auto opened = open_cluster(options);
+  if (!opened) return std::unexpected(opened.error());
   std::unique_ptr<Session> s(new Session());
-  if (spec->ssh_public_key.empty()) {
-    // Needed only to compute the desired resources: destroy, ssh and kubeconfig work without it.
-    auto key = read_public_key(spec->ssh_public_key_file, options.spec_file);
-    if (key) spec->ssh_public_key = *key;
-    if (!key) s->key_error_ = key.error();
-  }
-  s->spec_ = *spec;
-  s->model_ = *model;
-  auto path = options.state_dir.empty() ? state::default_state_dir(options.spec_file, spec->name)
-                                        : std::filesystem::path(options.state_dir);
-  auto state = state::StateDir::open(path);
-  if (!state) return std::unexpected(state.error());
-  s->state_.emplace(std::move(*state));
-  auto cloud = os::resolve_cloud(options.os_cloud.empty() ? spec->cloud : options.os_cloud);
-  if (!cloud) return std::unexpected(cloud.error());
-  if (!spec->region.empty()) cloud->region = spec->region;
-  s->cloud_config_ = *cloud;
-  auto client = os::Client::connect(*cloud);
-  if (!client) return std::unexpected(client.error());
-  s->client_ = std::move(*client);
-  s->cloud_ = std::make_unique<OpenStackCloud>(*s->client_, spec->name, &*s->state_);
+  s->spec_ = std::move(opened->loaded.spec);
+  s->model_ = std::move(opened->loaded.model);
+  s->key_error_ = std::move(opened->loaded.key_error);
+  s->state_.emplace(std::move(opened->state));
+  s->cloud_config_ = std::move(opened->cloud);
+  s->client_ = std::move(opened->client);
+  s->cloud_ = std::make_unique<OpenStackCloud>(*s->client_, s->spec_.name, &*s->state_);
   s->cloud_->set_read_only(options.read_only);
   s->read_only_ = options.read_only;
   return s;
@@ -195,70 +143,27 @@ Result<std::vector<Shortfall>> Session::preflight(const Plan* plan) {
   }
   if (plan) {
     // What the creations of the plan consume, against what the project has left.
-    QuotaNeed need;
-    for (const auto& a : plan->actions) {
-      if (a.op != Op::create && a.op != Op::replace) continue;
-      const auto& kind = kind_descriptor(a.key.kind);
-      if (kind.quota) kind.quota(*a.desired, need);
-      if (a.key.kind != Kind::server) continue;
-      auto ud = a.desired->payload.find("user_data");
-      if (ud != a.desired->payload.end() && bootstrap::base64_size(ud->second.size()) > bootstrap::kNovaUserDataLimit) {
-        short_.push_back({"user-data of " + a.key.name, fmt::format("{} B", bootstrap::base64_size(ud->second.size())),
-                          fmt::format("{} B allowed", bootstrap::kNovaUserDataLimit),
-                          "fewer or smaller add-ons on this node"});
-      }
-    }
-    long cores = 0, ram = 0;
-    for (const auto& [flavor, servers] : need.flavors) {
-      auto it = by_id.find(flavor);
-      if (it == by_id.end()) continue;
-      cores += static_cast<long>(it->second.vcpus) * servers;
-      ram += static_cast<long>(it->second.ram_mb) * servers;
-    }
-    const long servers = need.of("instances"), server_groups = need.of("server groups");
-    auto check = [&](const std::string& what, long wanted, long limit, long used) {
-      if (wanted == 0 || limit < 0) return;
-      long left = std::max(0L, limit - used);
-      if (wanted > left) {
-        short_.push_back({"quota " + what, std::to_string(wanted),
-                          fmt::format("{} left ({} of {} used)", left, used, limit),
-                          fmt::format("short by {}: raise the project's quota or shrink the spec", wanted - left)});
-      }
-    };
+    Inventory inventory{.flavors = by_id};
     auto compute = os::compute::limits(*client_);
     if (!compute) return std::unexpected(compute.error());
-    check("instances", servers, compute->max_instances, compute->used_instances);
-    check("cores", cores, compute->max_cores, compute->used_cores);
-    check("RAM (MB)", ram, compute->max_ram_mb, compute->used_ram_mb);
-    check("server groups", server_groups, compute->max_server_groups, compute->used_server_groups);
-    // A server group's members are limited per group: the largest group is every node of one role.
-    if (compute->max_server_group_members >= 0) {
-      for (auto role : {model::Role::master, model::Role::etcd, model::Role::worker}) {
-        const int members = static_cast<int>(model_.with_role(role).size());
-        if (members > compute->max_server_group_members && (servers > 0 || server_groups > 0)) {
-          short_.push_back({fmt::format("quota server group members ({}s)", model::role_name(role)),
-                            std::to_string(members), fmt::format("{} per group", compute->max_server_group_members),
-                            fmt::format("short by {}: raise the project's server_group_members quota",
-                                        members - compute->max_server_group_members)});
-        }
-      }
+    inventory.compute = *compute;
+    for (auto role : {model::Role::master, model::Role::etcd, model::Role::worker}) {
+      inventory.group_members.emplace_back(fmt::format("{}s", model::role_name(role)),
+                                           static_cast<int>(model_.with_role(role).size()));
     }
-    if (need.of("load balancers") > 0) {
+    if (quota_need(*plan).of("load balancers") > 0) {
       auto lb = os::loadbalancer::load_balancer_quota(*client_, client_->project_id());
       if (!lb) return std::unexpected(lb.error());
-      check("load balancers", need.of("load balancers"), lb->limit, lb->used);
+      inventory.load_balancers = *lb;
     }
     auto block = os::blockstorage::limits(*client_);
     if (!block) return std::unexpected(block.error());
-    check("volumes", need.of("volumes"), block->max_volumes, block->used_volumes);
-    check("gigabytes", need.of("gigabytes"), block->max_gigabytes, block->used_gigabytes);
+    inventory.block = *block;
     auto net = os::network::quota_details(*client_, client_->project_id());
     if (!net) return std::unexpected(net.error());
-    for (const char* name :
-         {"network", "subnet", "router", "port", "floatingip", "security_group", "security_group_rule"}) {
-      auto it = net->find(name);
-      if (it != net->end()) check(name, need.of(name), it->second.limit, it->second.used + it->second.reserved);
-    }
+    inventory.network = std::move(*net);
+    auto found = shortfalls(*plan, inventory);
+    short_.insert(short_.end(), found.begin(), found.end());
   }
   if (short_.empty() || !facts_) facts_ = f;
   return short_;
@@ -450,15 +355,6 @@ Result<Session::ApplyOutcome> Session::apply(const PlanOptions& plan_options, co
   };
   outcome.result = execute(*plan, *observed, cloud, options);
   return outcome;
-}
-
-std::string render_shortfalls(const std::vector<Shortfall>& shortfalls) {
-  std::string out = fmt::format("  {:<40} {:>24} {:>28}\n", "WHAT", "NEED", "HAVE");
-  for (const auto& s : shortfalls) {
-    out += fmt::format("  {:<40} {:>24} {:>28}\n", s.what, s.need, s.have);
-    if (!s.hint.empty()) out += fmt::format("      {}\n", s.hint);
-  }
-  return out;
 }
 
 }  // namespace kstack::reconcile

@@ -12,34 +12,20 @@
 #include "model/cluster_model.h"
 #include "openstack/client.h"
 #include "reconcile/cluster_credential.h"
+#include "reconcile/cluster_open.h"
 #include "reconcile/desired.h"
 #include "reconcile/executor.h"
 #include "reconcile/openstack_cloud.h"
 #include "reconcile/plan.h"
+#include "reconcile/shortfalls.h"
 #include "spec/cluster_spec.h"
 #include "state/state_dir.h"
 
 namespace kstack::reconcile {
 
-/// SessionOptions are what every cloud command is given: the spec, where its state lives, which cloud.
-struct SessionOptions {
-  std::string spec_file;
-  std::string state_dir;   // empty: .kstack/<cluster>/ beside the spec
-  std::string os_cloud;    // empty: the spec's cloud, else OS_CLOUD, else OS_*
-  bool read_only = false;  // plan, status, ssh, kubeconfig: change nothing in the cloud (see CreateJournal)
-};
-
-/// Shortfall is one pre-flight finding: what is missing or short, and by how much.
-struct Shortfall {
-  std::string what;  // "flavor m1.huge", "quota instances"
-  std::string need;  // "1", "28 GB"
-  std::string have;  // "0 left"
-  std::string hint;
-};
-
-/// Session is one command's connection of a spec to a cloud: the spec, its model, the locked state
-/// directory, the client and the seam. It computes the desired resources, including each node's
-/// user-data rendered with the ids the cloud gave (volumes, subnet, floating IP); a server whose user-data
+/// Session is one command's connection of a spec to a cloud: the cluster as open_cluster opened it (the
+/// spec, its model, the locked state directory, the client) and the seam. It computes the desired resources, including
+/// each node's user-data rendered with the ids the cloud gave (volumes, subnet, floating IP); a server whose user-data
 /// names what does not exist yet has it rendered again when the apply creates the server.
 class Session {
  public:
@@ -101,8 +87,5 @@ class Session {
   std::optional<bootstrap::CloudCredentials> credentials_;
   bool read_only_ = false;
 };
-
-/// Renders the shortfalls as a table: WHAT, NEED, HAVE.
-std::string render_shortfalls(const std::vector<Shortfall>& shortfalls);
 
 }  // namespace kstack::reconcile

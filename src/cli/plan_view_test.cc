@@ -1,11 +1,13 @@
-#include "reconcile/plan_render.h"
+#include "cli/plan_view.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-namespace kstack::reconcile {
+namespace kstack::cli {
 namespace {
+
+using namespace reconcile;
 
 Plan sample() {
   Plan p;
@@ -33,7 +35,7 @@ Plan sample() {
   return p;
 }
 
-TEST(PlanRender, TerraformStyleText) {
+TEST(PlanView, TerraformStyleText) {
   auto text = render_plan_text(sample());
   EXPECT_NE(text.find("  + network \"demo-net\" {"), std::string::npos) << text;
   EXPECT_NE(text.find("-/+ port \"demo-worker-1\" {"), std::string::npos);
@@ -47,9 +49,45 @@ TEST(PlanRender, TerraformStyleText) {
   EXPECT_NE(text.find("Plan: 2 to add, 1 to change, 2 to destroy. 1 drifted, not acted on.\n"), std::string::npos);
 }
 
-TEST(PlanRender, NoChanges) { EXPECT_EQ(render_plan_text(Plan{}), "No changes. The cloud matches the spec.\n"); }
+TEST(PlanView, LegendOfTheSymbolsUsedThenDriftFirst) {
+  auto text = render_plan_text(sample());
+  EXPECT_TRUE(
+      text.starts_with("Resource actions are indicated with the following symbols:\n"
+                       "  + create\n"
+                       "  ~ update in-place\n"
+                       "-/+ destroy and then create replacement\n"
+                       "  - destroy\n"
+                       "  ! drifted outside kstack (not acted on)\n\n"
+                       "Changed outside kstack (drift: not acted on; --replace-drifted replaces these):\n\n"
+                       "  # server.demo-master-1 has drifted from its configuration\n"))
+      << text;
+  const auto drift = text.find("  ! server \"demo-master-1\"");
+  const auto actions = text.find("kstack will perform the following actions:");
+  ASSERT_NE(actions, std::string::npos);
+  EXPECT_LT(drift, actions);
+  EXPECT_LT(actions, text.find("  + network \"demo-net\""));
 
-TEST(PlanRender, Json) {
+  Plan creates_only;
+  creates_only.actions.push_back(sample().actions.front());
+  text = render_plan_text(creates_only);
+  EXPECT_TRUE(
+      text.starts_with("Resource actions are indicated with the following symbols:\n  + create\n\n"
+                       "kstack will perform the following actions:\n"))
+      << text;
+  EXPECT_EQ(text.find("drift"), std::string::npos);
+}
+
+TEST(PlanView, DriftAloneHasNoActionsSection) {
+  Plan drift_only;
+  drift_only.actions.push_back(sample().actions[3]);
+  auto text = render_plan_text(drift_only);
+  EXPECT_EQ(text.find("will perform"), std::string::npos) << text;
+  EXPECT_NE(text.find("Plan: 0 to add, 0 to change, 0 to destroy. 1 drifted, not acted on.\n"), std::string::npos);
+}
+
+TEST(PlanView, NoChanges) { EXPECT_EQ(render_plan_text(Plan{}), "No changes. The cloud matches the spec.\n"); }
+
+TEST(PlanView, Json) {
   auto doc = nlohmann::json::parse(render_plan_json(sample()));
   ASSERT_EQ(doc["actions"].size(), 5u);
   EXPECT_EQ(doc["actions"][1]["action"], "replace");
@@ -66,4 +104,4 @@ TEST(PlanRender, Json) {
 }
 
 }  // namespace
-}  // namespace kstack::reconcile
+}  // namespace kstack::cli

@@ -1,10 +1,14 @@
-#include "reconcile/plan_render.h"
+#include "cli/plan_view.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <utility>
 
-namespace kstack::reconcile {
+namespace kstack::cli {
+
+using namespace reconcile;
 
 namespace {
 
@@ -35,7 +39,7 @@ const char* headline(Op op) {
     case Op::remove:
       return "will be destroyed";
     case Op::drift:
-      return "has drifted from its configuration (not replaced; --replace-drifted replaces it)";
+      return "has drifted from its configuration";
   }
   return "";
 }
@@ -61,6 +65,22 @@ void render_action(std::string& out, const Action& a) {
   out += "    }\n\n";
 }
 
+// What each symbol the plan uses means, in the order of a plan's blocks.
+std::string legend(const Plan& plan) {
+  constexpr std::pair<Op, const char*> kMeaning[] = {{Op::create, "create"},
+                                                     {Op::update, "update in-place"},
+                                                     {Op::replace, "destroy and then create replacement"},
+                                                     {Op::remove, "destroy"},
+                                                     {Op::drift, "drifted outside kstack (not acted on)"}};
+  std::string out;
+  for (const auto& [op, meaning] : kMeaning) {
+    const bool used =
+        std::any_of(plan.actions.begin(), plan.actions.end(), [&](const Action& a) { return a.op == op; });
+    if (used) out += fmt::format("{} {}\n", symbol(op), meaning);
+  }
+  return out.empty() ? out : "Resource actions are indicated with the following symbols:\n" + out + "\n";
+}
+
 }  // namespace
 
 std::string render_plan_text(const Plan& plan) {
@@ -68,8 +88,20 @@ std::string render_plan_text(const Plan& plan) {
   if (plan.actions.empty() && plan.kept.empty()) {
     return "No changes. The cloud matches the spec.\n";
   }
-  if (!plan.actions.empty()) out += "kstack will perform the following actions:\n\n";
-  for (const auto& a : plan.actions) render_action(out, a);
+  out += legend(plan);
+  auto is_drift = [](const Action& a) { return a.op == Op::drift; };
+  if (std::any_of(plan.actions.begin(), plan.actions.end(), is_drift)) {
+    out += "Changed outside kstack (drift: not acted on; --replace-drifted replaces these):\n\n";
+    for (const auto& a : plan.actions) {
+      if (is_drift(a)) render_action(out, a);
+    }
+  }
+  if (std::any_of(plan.actions.begin(), plan.actions.end(), [&](const Action& a) { return !is_drift(a); })) {
+    out += "kstack will perform the following actions:\n\n";
+    for (const auto& a : plan.actions) {
+      if (!is_drift(a)) render_action(out, a);
+    }
+  }
   for (const auto& k : plan.kept) {
     out += fmt::format("  # {} ({}) is kept: it holds a PersistentVolume's data; --delete-volumes deletes it\n",
                        k.key.to_string(), k.id);
@@ -110,4 +142,4 @@ std::string render_plan_json(const Plan& plan) {
   return doc.dump(2) + "\n";
 }
 
-}  // namespace kstack::reconcile
+}  // namespace kstack::cli
