@@ -269,7 +269,7 @@ TEST(Render, WithoutTheCloudIntegrationIngressUsesTheHostNetwork) {
   const auto& m1 = by_name(nodes, "demo-master-1");
   const auto* ingress = find_file(m1, "/etc/kubernetes/addons/50-nginx-ingress.yaml");
   ASSERT_NE(ingress, nullptr);
-  EXPECT_NE(ingress->content.find("kind: DaemonSet"), std::string::npos);
+  EXPECT_NE(ingress->content.find("kind: \"DaemonSet\""), std::string::npos);
   EXPECT_NE(ingress->content.find("hostNetwork: true"), std::string::npos);
   EXPECT_EQ(ingress->content.find("type: LoadBalancer"), std::string::npos);
   EXPECT_EQ(find_file(m1, "/etc/kubernetes/addons/41-openstack-cloud-controller-manager.yaml"), nullptr);

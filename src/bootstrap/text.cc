@@ -2,10 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 namespace kstack::bootstrap {
 
-std::string substitute(std::string_view tmpl,
-                       std::initializer_list<std::pair<std::string_view, std::string_view>> vars) {
+namespace {
+
+using Vars = std::vector<std::pair<std::string_view, std::string_view>>;
+
+std::string substitute_all(std::string_view tmpl, const Vars& vars) {
   std::string out;
   out.reserve(tmpl.size() + 256);
   size_t pos = 0;
@@ -31,6 +36,28 @@ std::string substitute(std::string_view tmpl,
   }
   out.append(tmpl.substr(pos));
   return out;
+}
+
+}  // namespace
+
+std::string substitute(std::string_view tmpl,
+                       std::initializer_list<std::pair<std::string_view, std::string_view>> vars) {
+  return substitute_all(tmpl, Vars(vars));
+}
+
+std::string render_manifest(std::string_view tmpl,
+                            std::initializer_list<std::pair<std::string_view, std::string_view>> scalars,
+                            std::initializer_list<std::pair<std::string_view, std::string_view>> fragments) {
+  std::vector<std::string> escaped;
+  escaped.reserve(scalars.size());
+  Vars vars;
+  for (const auto& [key, value] : scalars) {
+    const std::string quoted = yaml_quote(value);
+    escaped.push_back(quoted.substr(1, quoted.size() - 2));  // the inside of "…": the template has the quotes
+    vars.emplace_back(key, escaped.back());
+  }
+  vars.insert(vars.end(), fragments.begin(), fragments.end());
+  return substitute_all(tmpl, vars);
 }
 
 std::string indent(std::string_view text, int spaces) {
