@@ -20,10 +20,10 @@ std::string command_yaml(std::string_view binary, const std::vector<std::string>
 constexpr std::string_view kStaticPod = R"TXT(apiVersion: v1
 kind: Pod
 metadata:
-  name: @NAME@
+  name: "@NAME@"
   namespace: kube-system
   labels:
-    component: @NAME@
+    component: "@NAME@"
     tier: control-plane
 spec:
   hostNetwork: true
@@ -32,13 +32,13 @@ spec:
     seccompProfile:
       type: RuntimeDefault
   containers:
-    - name: @NAME@
-      image: @IMAGE@
+    - name: "@NAME@"
+      image: "@IMAGE@"
       imagePullPolicy: IfNotPresent
       command:
 @COMMAND@      resources:
         requests:
-          cpu: @CPU@
+          cpu: "@CPU@"
 @PROBES@      volumeMounts:
 @MOUNTS@  volumes:
 @VOLUMES@)TXT";
@@ -61,20 +61,17 @@ std::string static_pod(std::string_view name, std::string_view image, std::strin
     volume_yaml +=
         fmt::format("    - name: {}\n      hostPath:\n        path: {}\n        type: {}\n", m.name, m.path, m.type);
   }
-  return substitute(kStaticPod, {{"NAME", name},
-                                 {"IMAGE", image},
-                                 {"COMMAND", command_yaml(binary, flags)},
-                                 {"CPU", cpu},
-                                 {"PROBES", probes},
-                                 {"MOUNTS", mount_yaml},
-                                 {"VOLUMES", volume_yaml}});
+  return render_manifest(
+      kStaticPod, {{"NAME", name}, {"IMAGE", image}, {"CPU", cpu}},
+      {{"COMMAND", command_yaml(binary, flags)}, {"PROBES", probes}, {"MOUNTS", mount_yaml}, {"VOLUMES", volume_yaml}});
 }
 
 std::string https_probes(int port, std::string_view live_path, std::string_view ready_path, std::string_view host) {
-  return substitute(R"TXT(      livenessProbe:
+  // The port is a number, inserted as one.
+  return render_manifest(R"TXT(      livenessProbe:
         httpGet:
-          host: @HOST@
-          path: @LIVE@
+          host: "@HOST@"
+          path: "@LIVE@"
           port: @PORT@
           scheme: HTTPS
         initialDelaySeconds: 10
@@ -83,8 +80,8 @@ std::string https_probes(int port, std::string_view live_path, std::string_view 
         failureThreshold: 8
       readinessProbe:
         httpGet:
-          host: @HOST@
-          path: @READY@
+          host: "@HOST@"
+          path: "@READY@"
           port: @PORT@
           scheme: HTTPS
         periodSeconds: 1
@@ -92,8 +89,8 @@ std::string https_probes(int port, std::string_view live_path, std::string_view 
         failureThreshold: 3
       startupProbe:
         httpGet:
-          host: @HOST@
-          path: @LIVE@
+          host: "@HOST@"
+          path: "@LIVE@"
           port: @PORT@
           scheme: HTTPS
         initialDelaySeconds: 10
@@ -101,7 +98,8 @@ std::string https_probes(int port, std::string_view live_path, std::string_view 
         timeoutSeconds: 15
         failureThreshold: 24
 )TXT",
-                    {{"HOST", host}, {"LIVE", live_path}, {"READY", ready_path}, {"PORT", std::to_string(port)}});
+                         {{"HOST", host}, {"LIVE", live_path}, {"READY", ready_path}},
+                         {{"PORT", std::to_string(port)}});
 }
 
 std::string kubeconfig_file(const RenderContext& ctx, std::string_view server, std::string_view user,
@@ -118,7 +116,7 @@ resources:
       - secretbox:
           keys:
             - name: key1
-              secret: @KEY@
+              secret: "@KEY@"
       - identity: {}
 )TXT";
 
@@ -290,7 +288,7 @@ void add_control_plane_files(const RenderContext& ctx, const model::Node& node, 
   files.add_secret("/etc/kubernetes/super-admin.conf",
                    kubeconfig_file(ctx, local, "kubernetes-super-admin", pki.super_admin));
   files.add_secret("/etc/kubernetes/encryption-config.yaml",
-                   substitute(kEncryptionConfig, {{"KEY", ctx.secrets.encryption_key_base64}}));
+                   render_manifest(kEncryptionConfig, {{"KEY", ctx.secrets.encryption_key_base64}}));
   files.add("/etc/kubernetes/audit-policy.yaml", std::string(kAuditPolicy));
 
   std::string etcd_servers;

@@ -20,8 +20,8 @@ authorization:
   mode: Webhook
 cgroupDriver: systemd
 clusterDNS:
-  - @CLUSTER_DNS@
-clusterDomain: @CLUSTER_DOMAIN@
+  - "@CLUSTER_DNS@"
+clusterDomain: "@CLUSTER_DOMAIN@"
 containerRuntimeEndpoint: unix:///run/containerd/containerd.sock
 failSwapOn: true
 protectKernelDefaults: true
@@ -119,31 +119,31 @@ void add_kubelet_files(const RenderContext& ctx, const model::Node& node, NodeFi
   // refuses to replace a -current that is a regular file, and the kubelet would lose the API at expiry.
   files.add_secret("/var/lib/kubelet/pki/kubelet-client-kstack.pem", client.cert_pem + client.key_pem);
   const std::string kubeconfig =
-      substitute(R"TXT(apiVersion: v1
+      render_manifest(R"TXT(apiVersion: v1
 kind: Config
 clusters:
-  - name: @CLUSTER@
+  - name: "@CLUSTER@"
     cluster:
       certificate-authority: /etc/kubernetes/pki/ca.crt
-      server: @SERVER@
+      server: "@SERVER@"
 users:
-  - name: system:node:@NODE@
+  - name: "system:node:@NODE@"
     user:
       client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem
       client-key: /var/lib/kubelet/pki/kubelet-client-current.pem
 contexts:
   - name: default
     context:
-      cluster: @CLUSTER@
-      user: system:node:@NODE@
+      cluster: "@CLUSTER@"
+      user: "system:node:@NODE@"
 current-context: default
 )TXT",
-                 {{"CLUSTER", ctx.spec.name}, {"SERVER", kubelet_api_url(ctx, node)}, {"NODE", node.name}});
+                      {{"CLUSTER", ctx.spec.name}, {"SERVER", kubelet_api_url(ctx, node)}, {"NODE", node.name}});
   files.add_secret("/etc/kubernetes/kubelet.conf", kubeconfig);
-  files.add("/var/lib/kubelet/config.yaml",
-            substitute(kKubeletConfig, {{"CLUSTER_DNS", ctx.model.cluster_dns_ip},
-                                        {"CLUSTER_DOMAIN", ctx.spec.kubernetes.cluster_domain},
-                                        {"TAINTS", taints_yaml(ctx, node)}}));
+  files.add("/var/lib/kubelet/config.yaml", render_manifest(kKubeletConfig,
+                                                            {{"CLUSTER_DNS", ctx.model.cluster_dns_ip},
+                                                             {"CLUSTER_DOMAIN", ctx.spec.kubernetes.cluster_domain}},
+                                                            {{"TAINTS", taints_yaml(ctx, node)}}));
 
   std::vector<std::string> flags = {"--kubeconfig=/etc/kubernetes/kubelet.conf", "--hostname-override=" + node.name,
                                     "--node-ip=" + node.ip};

@@ -201,9 +201,11 @@ TEST(Render, MirrorsReplaceEveryDownloadAndImageHost) {
     for (const auto& file : node.files) {
       EXPECT_EQ(file.content.find("https://dl.k8s.io"), std::string::npos) << file.path;
       EXPECT_EQ(file.content.find("https://github.com"), std::string::npos) << file.path;
-      EXPECT_EQ(file.content.find("image: registry.k8s.io"), std::string::npos) << file.path;
-      EXPECT_EQ(file.content.find("image: docker.io"), std::string::npos) << file.path;
-      EXPECT_EQ(file.content.find("image: ghcr.io"), std::string::npos) << file.path;
+      for (const char* upstream : {"registry.k8s.io", "docker.io", "ghcr.io"}) {
+        // Images are written quoted; either form would be an image pulled from upstream.
+        EXPECT_EQ(file.content.find(std::string("image: \"") + upstream), std::string::npos) << file.path;
+        EXPECT_EQ(file.content.find(std::string("image: ") + upstream), std::string::npos) << file.path;
+      }
     }
   }
   const auto& m1 = by_name(nodes, "demo-master-1");
@@ -403,7 +405,7 @@ TEST(Render, AMirrorWithItsOwnChecksumsAndAPlainHttpRegistry) {
   EXPECT_NE(hosts->content.find("server = \"http://203.0.113.2:5000\""), std::string::npos) << hosts->content;
   const auto* pod = find_file(master, "/etc/kubernetes/manifests/kube-apiserver.yaml");
   ASSERT_NE(pod, nullptr);
-  EXPECT_NE(pod->content.find("image: 203.0.113.2:5000/kube-apiserver:v"), std::string::npos);  // no scheme
+  EXPECT_NE(pod->content.find("image: \"203.0.113.2:5000/kube-apiserver:v"), std::string::npos);  // no scheme
   const auto* install = find_file(master, "/usr/local/lib/kstack/install-binaries.sh");
   ASSERT_NE(install, nullptr);
   EXPECT_NE(install->content.find("'http://203.0.113.2:8080/release/v"), std::string::npos);
@@ -444,7 +446,7 @@ TEST(Render, MasterKubeletsUseTheirOwnApiServerAndStayOutOfServiceLoadBalancers)
   const auto& master = by_name(nodes, "demo-master-2");
   const auto* kubeconfig = find_file(master, "/etc/kubernetes/kubelet.conf");
   ASSERT_NE(kubeconfig, nullptr);
-  EXPECT_NE(kubeconfig->content.find("server: https://" + master_ip(f.model, "demo-master-2") + ":6443"),
+  EXPECT_NE(kubeconfig->content.find("server: \"https://" + master_ip(f.model, "demo-master-2") + ":6443\""),
             std::string::npos)
       << kubeconfig->content;
   const auto* unit = find_file(master, "/etc/systemd/system/kubelet.service");

@@ -157,7 +157,7 @@ TEST_F(Kubeconfigs, KubeProxyKubeconfigInsideItsSecretWorks) {
 
 TEST_F(Kubeconfigs, ServersAddressIsTheApiEndpointOfTheModel) {
   const std::string content = cluster_->file("demo-worker-1", "/etc/kubernetes/kubelet.conf");
-  EXPECT_NE(content.find("server: https://" + cluster_->model.api_vip + ":6443"), std::string::npos) << content;
+  EXPECT_NE(content.find("server: \"https://" + cluster_->model.api_vip + ":6443\""), std::string::npos) << content;
   const std::string admin = cluster_->file("demo-master-2", "/etc/kubernetes/admin.conf");
   EXPECT_NE(admin.find("https://10.0.0.12:6443"), std::string::npos);
 }
