@@ -1,6 +1,7 @@
 #include "reconcile/kind.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace kstack::reconcile {
 

@@ -49,7 +49,7 @@ std::string word(const std::string& text, const std::string& key) {
 // The number `key=value` holds in `text`, or `fallback`.
 int word_number(const std::string& text, const std::string& key, int fallback) {
   const std::string value = word(text, key);
-  return value.empty() ? fallback : prop_int({{key, value}}, key);
+  return value.empty() ? fallback : int_or_zero(value);
 }
 
 // The listener's own attributes, read back from Octavia: they change in place, so the description

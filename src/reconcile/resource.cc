@@ -15,18 +15,27 @@ const std::string& prop(const Props& props, const std::string& name) {
   return it == props.end() ? none : it->second;
 }
 
-long prop_number(const Props& props, const std::string& name) {
-  const std::string& text = prop(props, name);
+namespace {
+
+// The decimal number `text` holds, or nothing.
+std::optional<long> parse_long(std::string_view text) {
   long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc() && end == text.data() + text.size() ? value : 0;
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
 
-int prop_int(const Props& props, const std::string& name) {
-  const long value = prop_number(props, name);
+}  // namespace
+
+long prop_number(const Props& props, const std::string& name) { return parse_long(prop(props, name)).value_or(0); }
+
+int int_or_zero(std::string_view text) {
+  const long value = parse_long(text).value_or(0);
   return value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max() ? 0
                                                                                             : static_cast<int>(value);
 }
+
+int prop_int(const Props& props, const std::string& name) { return int_or_zero(prop(props, name)); }
 
 std::string Key::to_string() const { return fmt::format("{}.{}", kind_name(kind), name); }
 

@@ -26,6 +26,9 @@ long prop_number(const Props& props, const std::string& name);
 /// As prop_number, for a number that must fit an int (a port, a size, a timeout); 0 when it does not.
 int prop_int(const Props& props, const std::string& name);
 
+/// The decimal int `text` holds; 0 when it holds something else or a number that does not fit an int.
+int int_or_zero(std::string_view text);
+
 /// Key names one resource: its kind and its name ("server", "demo-master-1").
 struct Key {
   Kind kind = Kind::keypair;
