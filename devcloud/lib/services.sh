@@ -233,6 +233,21 @@ wait_services() {
   for n in neutron nova-scheduler cinder-scheduler cinder-volume octavia-worker; do
     running_pid "$n" >/dev/null || fail_with_log "$n" "process exited"
   done
+  wait_volume_backend
+}
+
+# Cinder's scheduler asks the volume service for its capabilities once, when
+# it starts; when both start together the question or the answer can go out
+# before the other listens, and no volume is scheduled until the volume
+# service's next periodic report (periodic_interval). Started again after
+# the volume service listens, the scheduler's question is answered.
+wait_volume_backend() {
+  setup_py volume-backend 20 >>"$LOG/setup-volume-backend.log" 2>&1 && return 0
+  log "cinder-scheduler knows no volume backend yet; starting it again"
+  stop cinder-scheduler
+  start cinder-scheduler cinder-scheduler --config-file "$ETC/cinder/cinder-scheduler.conf"
+  setup_py volume-backend 120 >>"$LOG/setup-volume-backend.log" 2>&1 ||
+    fail_with_log cinder-scheduler "no volume backend pool known after a restart"
 }
 
 setup_resources() {

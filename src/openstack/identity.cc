@@ -1,5 +1,7 @@
 #include "openstack/identity.h"
 
+#include <algorithm>
+
 #include "openstack/json_util.h"
 
 namespace kstack::openstack::identity {
@@ -15,6 +17,8 @@ ApplicationCredential from_json(const json& j) {
   if (j.contains("roles") && j["roles"].is_array()) {
     for (const auto& r : j["roles"]) c.roles.push_back(str(r, "name"));
   }
+  // Keystone keeps a credential's roles as a set and answers them in no fixed order.
+  std::ranges::sort(c.roles);
   return c;
 }
 

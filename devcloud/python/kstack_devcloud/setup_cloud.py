@@ -4,6 +4,8 @@
             the demo project and user, roles
   resources flavors, the image, the external network, default quotas
   quota small|reset  the demo project's quotas for pre-flight tests
+  volume-backend SECONDS  waits until Cinder's scheduler knows a backend pool;
+            exit 1 if it does not within SECONDS
 
 Idempotent: every step looks for what it would create first. Settings come
 from the environment that devcloud/up exports.
@@ -11,6 +13,7 @@ from the environment that devcloud/up exports.
 
 import os
 import sys
+import time
 
 import openstack
 
@@ -182,6 +185,18 @@ def setup_resources(conn):
     log("resources: flavors, image, network floating, quotas")
 
 
+def wait_volume_backend(conn, seconds):
+    """Cinder's scheduler schedules no volume before the volume service has
+    sent it its capabilities; it asks for them once, at its start."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if any(True for _ in conn.block_storage.backend_pools()):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(1)
+
+
 def main(argv):
     conn = admin()
     if argv[1:] == ["keystone"]:
@@ -192,6 +207,10 @@ def main(argv):
         demo = conn.identity.find_project("demo", domain_id="default")
         set_quotas(conn, demo, SMALL_QUOTAS if argv[2] == "small" else BIG_QUOTAS)
         log(f"quota: demo project set to {argv[2]}")
+    elif len(argv) == 3 and argv[1] == "volume-backend" and argv[2].isdigit():
+        if not wait_volume_backend(conn, int(argv[2])):
+            log(f"volume-backend: the scheduler knows no pool after {argv[2]}s")
+            return 1
     else:
         sys.stderr.write(__doc__)
         return 2

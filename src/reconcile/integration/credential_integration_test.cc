@@ -37,7 +37,7 @@ TEST_F(DevCloudCluster, TheClustersCredentialIsMadeReusedMadeAgainAndDeletedAndN
   auto& client = s->client();
   auto made = openstack::identity::find_application_credential(client, client.user_id(), first->credential->id);
   ASSERT_TRUE(made && *made) << (made ? "not found" : made.error().to_string());
-  EXPECT_EQ((*made)->roles, (std::vector<std::string>{"member", "load-balancer_member"}));
+  EXPECT_EQ((*made)->roles, (std::vector<std::string>{"load-balancer_member", "member"}));  // sorted
 
   // What Nova holds as the master's user-data: the credential's secret, and not the operator's password.
   auto admin = openstack::Client::connect(*openstack::resolve_cloud("devcloud-admin"));
