@@ -24,6 +24,8 @@ const char* symbol(Op op) {
       return "  -";
     case Op::drift:
       return "  !";
+    case Op::adopt:
+      return "  @";
   }
   return "  ?";
 }
@@ -40,6 +42,8 @@ const char* headline(Op op) {
       return "will be destroyed";
     case Op::drift:
       return "has drifted from its configuration";
+    case Op::adopt:
+      return "will be adopted (tagged as the cluster's)";
   }
   return "";
 }
@@ -71,7 +75,8 @@ std::string legend(const Plan& plan) {
                                                      {Op::update, "update in-place"},
                                                      {Op::replace, "destroy and then create replacement"},
                                                      {Op::remove, "destroy"},
-                                                     {Op::drift, "drifted outside kstack (not acted on)"}};
+                                                     {Op::drift, "drifted outside kstack (not acted on)"},
+                                                     {Op::adopt, "adopt: tag as the cluster's"}};
   std::string out;
   for (const auto& [op, meaning] : kMeaning) {
     const bool used =

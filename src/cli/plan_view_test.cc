@@ -1,5 +1,6 @@
 #include "cli/plan_view.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -83,6 +84,24 @@ TEST(PlanView, DriftAloneHasNoActionsSection) {
   auto text = render_plan_text(drift_only);
   EXPECT_EQ(text.find("will perform"), std::string::npos) << text;
   EXPECT_NE(text.find("Plan: 0 to add, 0 to change, 0 to destroy. 1 drifted, not acted on.\n"), std::string::npos);
+}
+
+TEST(PlanView, AnAdoptionSaysWhyAndCountsAsAChange) {
+  Plan p;
+  p.actions.push_back(Action{.op = Op::adopt,
+                             .key = {Kind::network, "demo-net"},
+                             .reason = kUntaggedReason,
+                             .current = ObservedResource{.id = "n-1", .untagged = true}});
+  const auto text = render_plan_text(p);
+  EXPECT_NE(text.find("  @ adopt: tag as the cluster's\n"), std::string::npos) << text;
+  EXPECT_NE(
+      text.find(fmt::format("  # network.demo-net will be adopted (tagged as the cluster's) ({})", kUntaggedReason)),
+      std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  @ network \"demo-net\" {\n        id = \"n-1\"\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Plan: 0 to add, 1 to change, 0 to destroy."), std::string::npos) << text;
+  const auto json = nlohmann::json::parse(render_plan_json(p));
+  EXPECT_EQ(json["actions"][0]["action"], "adopt") << json.dump();
 }
 
 TEST(PlanView, NoChanges) { EXPECT_EQ(render_plan_text(Plan{}), "No changes. The cloud matches the spec.\n"); }

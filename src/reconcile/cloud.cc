@@ -1,5 +1,7 @@
 #include "reconcile/cloud.h"
 
+#include <fmt/format.h>
+
 #include <future>
 
 namespace kstack::reconcile {
@@ -19,6 +21,11 @@ class Observation {
 };
 
 }  // namespace
+
+Result<void> KindOps::adopt(const ObservedResource& current) {
+  return fail(fmt::format("a {} cannot be adopted: its kind never leaves one untagged", kind_name(current.key.kind)),
+              current.key.to_string());
+}
 
 Result<ObservedState> observe(Cloud& cloud, bool include_kubernetes) {
   if (auto settled = cloud.await_in_flight_creates(); !settled) return std::unexpected(settled.error());

@@ -27,6 +27,10 @@ class KindOps {
 
   /// Deletes the resource; a resource that is already gone counts as deleted.
   [[nodiscard]] virtual Result<void> remove(const ObservedResource& current) = 0;
+
+  /// Tags a resource list() reported as `untagged` as the cluster's. Only kinds whose create is a POST
+  /// followed by a tag call can leave one; the others refuse.
+  [[nodiscard]] virtual Result<void> adopt(const ObservedResource& current);
 };
 
 /// Cloud is every kind's seam, plus what only a destroy needs.

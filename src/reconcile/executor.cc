@@ -17,7 +17,8 @@ namespace kstack::reconcile {
 
 namespace {
 
-enum class TaskType { create, update, remove, complete };  // complete: set a create's set_after_create
+// complete: set a create's set_after_create; adopt: tag an interrupted create's resource
+enum class TaskType { create, update, remove, complete, adopt };
 
 // Task is one cloud operation of the graph: an action, or one half of a replacement.
 struct Task {
@@ -40,6 +41,8 @@ const char* verb(TaskType type) {
       return "update";
     case TaskType::remove:
       return "delete";
+    case TaskType::adopt:
+      return "adopt";
   }
   return "";
 }
@@ -136,6 +139,9 @@ class Run : public CallGate {
           }
           break;
         }
+        case Op::adopt:
+          creates[a.key] = add_task(TaskType::adopt, &a);
+          break;
         case Op::drift:
           break;
       }
@@ -365,13 +371,17 @@ class Run : public CallGate {
         ok = create(a.key, *a.desired);
         break;
       case TaskType::update:
-        ok = update(*a.current, *a.desired);
+        ok = a.current->untagged ? adopt(*a.current) : Result<void>();
+        if (ok) ok = update(*a.current, *a.desired);
         break;
       case TaskType::remove:
         ok = remove(*a.current);
         break;
       case TaskType::complete:
         ok = complete(a.key, *a.desired);
+        break;
+      case TaskType::adopt:
+        ok = adopt(*a.current);
         break;
     }
     if (!ok) {
@@ -381,7 +391,7 @@ class Run : public CallGate {
     {
       std::lock_guard l(mu_);
       if (t.type == TaskType::create) ++result_.created;
-      if (t.type == TaskType::update) ++result_.updated;
+      if (t.type == TaskType::update || t.type == TaskType::adopt) ++result_.updated;
       if (t.type == TaskType::remove) ++result_.deleted;
     }
     emit({Event::Type::done, a.key, verb(t.type), {}});
@@ -466,6 +476,17 @@ class Run : public CallGate {
       return std::optional<ObservedResource>(std::move(r));
     }
     return std::optional<ObservedResource>();
+  }
+
+  // Tags an interrupted create's resource as the cluster's; it is then known like any other.
+  Result<void> adopt(const ObservedResource& current) {
+    if (auto ok = cloud_.ops(current.key.kind).adopt(current); !ok) {
+      return std::unexpected(located(ok.error(), current.key, "adopt"));
+    }
+    ObservedResource adopted = current;
+    adopted.untagged = false;
+    remember(adopted);
+    return {};
   }
 
   // Sets the props a create left empty, now that what they refer to exists.

@@ -435,5 +435,30 @@ TEST(ResolveReferences, IdsAttributesAndLists) {
   EXPECT_NE(missing.error().what.find("security_group.b"), std::string::npos);
 }
 
+TEST(Executor, AnUntaggedResourceIsAdoptedOnceAndThenPlansNothing) {
+  FakeCloud cloud;
+  auto desired = reference_resources();
+  converge(cloud, desired);
+  // As an interrupted create leaves them: the network and a port exist but carry no tag.
+  for (const auto& r : cloud.resources()) {
+    if (r.key == Key{Kind::network, "demo-net"} || r.key == Key{Kind::port, "demo-worker-1"}) {
+      ObservedResource untagged = r;
+      untagged.untagged = true;
+      (void)cloud.seed(untagged);
+    }
+  }
+  const int creates = cloud.calls("create");
+  auto observed = observe(cloud);
+  ASSERT_TRUE(observed);
+  // Observing only reads: the list calls adopt nothing.
+  EXPECT_EQ(cloud.calls("adopt"), 0);
+  auto out = converge(cloud, desired);
+  EXPECT_EQ(cloud.calls("adopt"), 2);
+  EXPECT_EQ(cloud.calls("create"), creates) << "adopted, not created again";
+  EXPECT_EQ(out.result.updated, 2);
+  for (const auto& r : cloud.resources()) EXPECT_FALSE(r.untagged) << r.key.to_string();
+  EXPECT_TRUE(plan_now(cloud, desired).actions.empty());
+}
+
 }  // namespace
 }  // namespace kstack::reconcile

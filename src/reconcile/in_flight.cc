@@ -15,11 +15,16 @@ Result<void> settle_in_flight(Cloud& cloud, CreateJournal& journal, const InFlig
     bool told = false;
     // An entry whose age cannot be read counts as just begun: the deadline still bounds the wait.
     const auto deadline = std::chrono::steady_clock::now() + wait.window;
+    std::set<std::string> untagged;  // found by the last list without a tag: a plan's adopt step tags them
     while (std::chrono::steady_clock::now() < deadline) {
       auto listed = cloud.ops(kind).list();
       if (!listed) return std::unexpected(listed.error());
       std::set<std::string> names;
-      for (const auto& r : *listed) names.insert(r.key.name);
+      untagged.clear();
+      for (const auto& r : *listed) {
+        names.insert(r.key.name);
+        if (r.untagged) untagged.insert(r.key.name);
+      }
       std::vector<std::string> waiting;
       for (const auto& name : pending) {
         if (!names.contains(name) && journal.age(kind, name) < wait.window) waiting.push_back(name);
@@ -34,7 +39,11 @@ Result<void> settle_in_flight(Cloud& cloud, CreateJournal& journal, const InFlig
       }
       std::this_thread::sleep_for(wait.poll);
     }
-    for (const auto& name : pending) journal.end(kind, name);
+    // Found with the cluster's tag, or never made: the entry ends. Found untagged: it stays until the
+    // plan's adopt step has tagged the resource.
+    for (const auto& name : pending) {
+      if (!untagged.contains(name)) journal.end(kind, name);
+    }
   }
   return {};
 }

@@ -20,7 +20,8 @@ struct InFlightWait {
 
 /// Before a run that changes the cloud observes it: for every create the journal holds (begun by an
 /// earlier run that never saw it answered, cut off by a kill or a crash), looks until its resource is
-/// listed or `window` has passed since the create began, then ends the entry. So a POST still running
+/// listed or `window` has passed since the create began, then ends the entry (not one whose resource is
+/// listed `untagged`: the plan's adopt step ends that). So a POST still running
 /// in the cloud lands before the observation, and is taken instead of made a second time. Entries older
 /// than the window cost one list of their kind; a journal without entries costs nothing.
 [[nodiscard]] Result<void> settle_in_flight(Cloud& cloud, CreateJournal& journal, const InFlightWait& wait);

@@ -110,6 +110,17 @@ TEST_F(InFlightTest, AnAnsweredCreateCostsOneListAndNoWait) {
   EXPECT_TRUE(journal_->pending(Kind::volume).empty());
 }
 
+TEST_F(InFlightTest, AnUntaggedResourceKeepsItsEntryForThePlansAdoption) {
+  ASSERT_TRUE(journal_->begin(Kind::volume, "demo-master-1-data"));
+  ASSERT_TRUE(journal_->begin(Kind::volume, "demo-worker-1-data"));
+  auto untagged = volume("demo-master-1-data");
+  untagged.untagged = true;
+  cloud_.seed(untagged);
+  cloud_.seed(volume("demo-worker-1-data"));
+  ASSERT_TRUE(settle_in_flight(cloud_, *journal_, wait(std::chrono::seconds(30))));
+  EXPECT_EQ(journal_->pending(Kind::volume), std::vector<std::string>{"demo-master-1-data"});
+}
+
 TEST_F(InFlightTest, AnEmptyJournalCostsNoCall) {
   ASSERT_TRUE(settle_in_flight(cloud_, *journal_, wait(std::chrono::seconds(30))));
   EXPECT_EQ(cloud_.calls(), 0);

@@ -17,16 +17,16 @@ class FloatingIpOps : public KindOps {
     auto by_name = [&](const std::string& name) {
       return openstack::network::list_floating_ips(ctx_.client, {.name = name});
     };
-    if (auto adopted = adopt_untagged(ctx_, Kind::floating_ip, "floatingips", by_name, *all); !adopted) {
-      return std::unexpected(adopted.error());
-    }
+    auto untagged = find_untagged(ctx_, Kind::floating_ip, by_name, *all);
+    if (!untagged) return std::unexpected(untagged.error());
     std::vector<ObservedResource> out;
     for (const auto& f : *all) {
       out.push_back({.key = {Kind::floating_ip, f.description},
                      .id = f.id,
                      .props = {{"floating_network_id", f.floating_network_id},
                                {"port_id", f.port_id},
-                               {"address", f.floating_ip_address}}});
+                               {"address", f.floating_ip_address}},
+                     .untagged = untagged->contains(f.id)});
     }
     return out;
   }
@@ -55,6 +55,8 @@ class FloatingIpOps : public KindOps {
   Result<void> remove(const ObservedResource& current) override {
     return openstack::network::delete_floating_ip(ctx_.client, current.id);
   }
+
+  Result<void> adopt(const ObservedResource& current) override { return adopt_tagging(ctx_, "floatingips", current); }
 
  private:
   OsContext ctx_;

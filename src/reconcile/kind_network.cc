@@ -21,11 +21,12 @@ class NetworkOps : public KindOps {
     auto by_name = [&](const std::string& name) {
       return openstack::network::list_networks(ctx_.client, {.name = name});
     };
-    if (auto adopted = adopt_untagged(ctx_, Kind::network, "networks", by_name, *all); !adopted) {
-      return std::unexpected(adopted.error());
-    }
+    auto untagged = find_untagged(ctx_, Kind::network, by_name, *all);
+    if (!untagged) return std::unexpected(untagged.error());
     std::vector<ObservedResource> out;
-    for (const auto& n : *all) out.push_back({.key = {Kind::network, n.name}, .id = n.id, .status = n.status});
+    for (const auto& n : *all)
+      out.push_back(
+          {.key = {Kind::network, n.name}, .id = n.id, .status = n.status, .untagged = untagged->contains(n.id)});
     return out;
   }
 
@@ -43,6 +44,8 @@ class NetworkOps : public KindOps {
   Result<void> remove(const ObservedResource& current) override {
     return openstack::network::delete_network(ctx_.client, current.id);
   }
+
+  Result<void> adopt(const ObservedResource& current) override { return adopt_tagging(ctx_, "networks", current); }
 
  private:
   OsContext ctx_;

@@ -18,9 +18,8 @@ class PortOps : public KindOps {
         shared::kPorts, [&] { return openstack::network::list_ports(ctx_.client, {.tags = ctx_.tags()}); });
     if (!all) return std::unexpected(all.error());
     auto by_name = [&](const std::string& name) { return openstack::network::list_ports(ctx_.client, {.name = name}); };
-    if (auto adopted = adopt_untagged(ctx_, Kind::port, "ports", by_name, *all); !adopted) {
-      return std::unexpected(adopted.error());
-    }
+    auto untagged = find_untagged(ctx_, Kind::port, by_name, *all);
+    if (!untagged) return std::unexpected(untagged.error());
     std::vector<ObservedResource> out;
     for (const auto& p : *all) {
       if (p.name == router_leg) continue;  // RouterInterfaceOps owns it
@@ -32,6 +31,7 @@ class PortOps : public KindOps {
         o.props["subnet_id"] = p.fixed_ips[0].subnet_id;
         o.props["fixed_ip"] = p.fixed_ips[0].ip_address;
       }
+      o.untagged = untagged->contains(p.id);
       out.push_back(std::move(o));
     }
     return out;
@@ -62,6 +62,8 @@ class PortOps : public KindOps {
   Result<void> remove(const ObservedResource& current) override {
     return openstack::network::delete_port(ctx_.client, current.id);
   }
+
+  Result<void> adopt(const ObservedResource& current) override { return adopt_tagging(ctx_, "ports", current); }
 
  private:
   OsContext ctx_;

@@ -17,15 +17,15 @@ class RouterOps : public KindOps {
     auto by_name = [&](const std::string& name) {
       return openstack::network::list_routers(ctx_.client, {.name = name});
     };
-    if (auto adopted = adopt_untagged(ctx_, Kind::router, "routers", by_name, *all); !adopted) {
-      return std::unexpected(adopted.error());
-    }
+    auto untagged = find_untagged(ctx_, Kind::router, by_name, *all);
+    if (!untagged) return std::unexpected(untagged.error());
     std::vector<ObservedResource> out;
     for (const auto& r : *all) {
       out.push_back({.key = {Kind::router, r.name},
                      .id = r.id,
                      .props = {{"external_network_id", r.external_network_id}},
-                     .status = r.status});
+                     .status = r.status,
+                     .untagged = untagged->contains(r.id)});
     }
     return out;
   }
@@ -49,6 +49,8 @@ class RouterOps : public KindOps {
   Result<void> remove(const ObservedResource& current) override {
     return openstack::network::delete_router(ctx_.client, current.id);
   }
+
+  Result<void> adopt(const ObservedResource& current) override { return adopt_tagging(ctx_, "routers", current); }
 
  private:
   OsContext ctx_;

@@ -21,9 +21,8 @@ class RouterInterfaceOps : public KindOps {
     if (!all) return std::unexpected(all.error());
     std::erase_if(*all, [&](const openstack::network::Port& p) { return p.name != name; });
     auto by_name = [&](const std::string& leg) { return openstack::network::list_ports(ctx_.client, {.name = leg}); };
-    if (auto adopted = adopt_untagged(ctx_, Kind::router_interface, "ports", by_name, *all); !adopted) {
-      return std::unexpected(adopted.error());
-    }
+    auto untagged = find_untagged(ctx_, Kind::router_interface, by_name, *all);
+    if (!untagged) return std::unexpected(untagged.error());
     std::vector<ObservedResource> out;
     for (const auto& p : *all) {
       ObservedResource o{.key = {Kind::router_interface, p.name},
@@ -34,6 +33,7 @@ class RouterInterfaceOps : public KindOps {
         o.props["subnet_id"] = p.fixed_ips[0].subnet_id;
         o.props["fixed_ip"] = p.fixed_ips[0].ip_address;
       }
+      o.untagged = untagged->contains(p.id);
       out.push_back(std::move(o));
     }
     return out;
@@ -76,6 +76,8 @@ class RouterInterfaceOps : public KindOps {
     if (router.empty()) return openstack::network::delete_port(ctx_.client, current.id);
     return detach(router, current.id);  // Neutron deletes the port with the interface
   }
+
+  Result<void> adopt(const ObservedResource& current) override { return adopt_tagging(ctx_, "ports", current); }
 
  private:
   static std::string router_of(const ObservedResource& r) {

@@ -19,12 +19,14 @@ class SecurityGroupOps : public KindOps {
     auto by_name = [&](const std::string& name) {
       return openstack::network::list_security_groups(ctx_.client, {.name = name});
     };
-    if (auto adopted = adopt_untagged(ctx_, Kind::security_group, "security-groups", by_name, *all); !adopted) {
-      return std::unexpected(adopted.error());
-    }
+    auto untagged = find_untagged(ctx_, Kind::security_group, by_name, *all);
+    if (!untagged) return std::unexpected(untagged.error());
     std::vector<ObservedResource> out;
     for (const auto& g : *all) {
-      out.push_back({.key = {Kind::security_group, g.name}, .id = g.id, .props = {{"description", g.description}}});
+      out.push_back({.key = {Kind::security_group, g.name},
+                     .id = g.id,
+                     .props = {{"description", g.description}},
+                     .untagged = untagged->contains(g.id)});
     }
     return out;
   }
@@ -44,6 +46,10 @@ class SecurityGroupOps : public KindOps {
 
   Result<void> remove(const ObservedResource& current) override {
     return openstack::network::delete_security_group(ctx_.client, current.id);
+  }
+
+  Result<void> adopt(const ObservedResource& current) override {
+    return adopt_tagging(ctx_, "security-groups", current);
   }
 
  private:

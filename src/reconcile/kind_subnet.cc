@@ -18,7 +18,8 @@ class SubnetOps : public KindOps {
     auto all = net::list_subnets(ctx_.client, {.tags = {ctx_.tag}});
     if (!all) return std::unexpected(all.error());
     auto by_name = [&](const std::string& name) { return net::list_subnets(ctx_.client, {.name = name}); };
-    if (auto a = adopt_untagged(ctx_, Kind::subnet, "subnets", by_name, *all); !a) return std::unexpected(a.error());
+    auto untagged = find_untagged(ctx_, Kind::subnet, by_name, *all);
+    if (!untagged) return std::unexpected(untagged.error());
     std::vector<ObservedResource> out;
     for (const auto& s : *all) {
       std::string pool;
@@ -30,7 +31,8 @@ class SubnetOps : public KindOps {
                                {"gateway_ip", s.gateway_ip},
                                {"allocation_pool", pool},
                                {"dns_nameservers", join(s.dns_nameservers)}},
-                     .created_at = s.created_at});
+                     .created_at = s.created_at,
+                     .untagged = untagged->contains(s.id)});
     }
     return out;
   }
@@ -69,6 +71,8 @@ class SubnetOps : public KindOps {
     }
     return gone;
   }
+
+  Result<void> adopt(const ObservedResource& current) override { return adopt_tagging(ctx_, "subnets", current); }
 
  private:
   OsContext ctx_;

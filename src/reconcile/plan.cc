@@ -22,6 +22,7 @@ const ObservedResource* choose_keeper(const std::vector<const ObservedResource*>
     bool a_failed = kind_policy(a->key.kind).failed.contains(a->status);
     bool b_failed = kind_policy(b->key.kind).failed.contains(b->status);
     if (a_failed != b_failed) return !a_failed;
+    if (a->untagged != b->untagged) return !a->untagged;  // the tagged one needs no adoption
     if (a->created_at != b->created_at) return a->created_at < b->created_at;
     return a->id < b->id;
   });
@@ -114,6 +115,8 @@ const char* op_name(Op op) {
       return "delete";
     case Op::drift:
       return "drift";
+    case Op::adopt:
+      return "adopt";
   }
   return "unknown";
 }
@@ -123,8 +126,8 @@ int Plan::to_add() const {
                                         [](const Action& a) { return a.op == Op::create || a.op == Op::replace; }));
 }
 int Plan::to_change() const {
-  return static_cast<int>(
-      std::count_if(actions.begin(), actions.end(), [](const Action& a) { return a.op == Op::update; }));
+  return static_cast<int>(std::count_if(actions.begin(), actions.end(),
+                                        [](const Action& a) { return a.op == Op::update || a.op == Op::adopt; }));
 }
 int Plan::to_destroy() const {
   return static_cast<int>(std::count_if(actions.begin(), actions.end(),
@@ -216,7 +219,7 @@ Result<Plan> make_plan(const std::vector<Resource>& desired, const ObservedState
       continue;
     }
     auto changes = diff(*want, have, resolver);
-    if (changes.empty()) continue;
+    if (changes.empty() && !have.untagged) continue;
     bool forces = std::any_of(changes.begin(), changes.end(), [](const Change& c) { return c.forces_replacement; });
     bool updates =
         std::any_of(changes.begin(), changes.end(), [](const Change& c) { return !c.forces_replacement && !c.drift; });
@@ -226,6 +229,11 @@ Result<Plan> make_plan(const std::vector<Resource>& desired, const ObservedState
     std::string reason;
     if (op == Op::replace && !forces) reason = "configuration drift (--replace-drifted)";
     if (op == Op::update && drift) reason = "also drifted: user-data (not acted on)";
+    if (have.untagged && op != Op::replace) {
+      // Tagged first, then (an update) changed: the executor's step for it does both.
+      reason = reason.empty() ? std::string(kUntaggedReason) : fmt::format("{}; {}", kUntaggedReason, reason);
+      if (op == Op::drift) op = Op::adopt;
+    }
     if (op == Op::replace) resolver.pending(want->key);
     plan.actions.push_back(Action{.op = op,
                                   .key = want->key,

@@ -16,9 +16,10 @@ enum class Op {
   replace,  // -/+ deleted, then created again
   remove,   // -
   drift,    // !   differs only in what is reported, not acted on (a node's user-data)
+  adopt,    // @   an interrupted create's resource, found untagged: tagged as the cluster's
 };
 
-/// "create", "update", "replace", "delete", "drift".
+/// "create", "update", "replace", "delete", "drift", "adopt".
 const char* op_name(Op op);
 
 /// Change is one attribute that differs between the cloud and the spec.
@@ -48,7 +49,7 @@ struct Plan {
   std::vector<ObservedResource> kept;  // listed, never deleted (volumes of PersistentVolumes without --delete-volumes)
 
   int to_add() const;      // creates and replacements
-  int to_change() const;   // updates in place
+  int to_change() const;   // updates in place and adoptions
   int to_destroy() const;  // deletions and replacements
   int drifted() const;     // drift not acted on
   /// True when applying the plan would call nothing.
@@ -59,6 +60,9 @@ struct Plan {
 struct PlanOptions {
   bool replace_drifted = false;  // replace servers whose user-data changed, one at a time
 };
+
+/// Why a plan adopts a resource.
+inline constexpr const char* kUntaggedReason = "found untagged: its create was cut off before the tag call";
 
 /// The text a reference resolves to before its target exists.
 inline constexpr const char* kKnownAfterApply = "(known after apply)";

@@ -256,5 +256,58 @@ TEST(Plan, KubernetesResourcesIgnoredByApplyHandledByDestroy) {
   EXPECT_TRUE(all.kept.empty());
 }
 
+TEST(Plan, AnUntaggedResourceIsAdoptedNotCreatedAndItsUpdateAdoptsItFirst) {
+  auto desired = reference_resources();
+  auto observed = exactly(desired);
+  find(observed, Kind::network, "demo-net")->untagged = true;
+  auto* subnet = find(observed, Kind::subnet, "demo-subnet");
+  subnet->untagged = true;
+  subnet->props["dns_nameservers"] = "192.0.2.53";
+  auto plan = make_plan(desired, observed);
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  ASSERT_EQ(plan->actions.size(), 2u);
+  const auto* network = action_for(*plan, Kind::network, "demo-net");
+  ASSERT_NE(network, nullptr);
+  EXPECT_EQ(network->op, Op::adopt);
+  EXPECT_TRUE(network->changes.empty());
+  EXPECT_EQ(network->reason, kUntaggedReason);
+  const auto* update = action_for(*plan, Kind::subnet, "demo-subnet");
+  ASSERT_NE(update, nullptr);
+  EXPECT_EQ(update->op, Op::update);
+  EXPECT_TRUE(update->current->untagged);
+  EXPECT_TRUE(update->reason.starts_with(kUntaggedReason)) << update->reason;
+  EXPECT_EQ(plan->to_add(), 0);
+  EXPECT_EQ(plan->to_change(), 2);
+  EXPECT_FALSE(plan->empty());
+}
+
+TEST(Plan, TheTaggedOneOfTwoIsKeptAnUntaggedOneNotWantedOrBrokenIsNotAdopted) {
+  auto desired = reference_resources();
+  auto observed = exactly(desired);
+  // An untagged twin older than the tagged network: the tagged one stays, the twin goes.
+  ObservedResource twin = *find(observed, Kind::network, "demo-net");
+  twin.id = "twin";
+  twin.created_at = "000000";
+  twin.untagged = true;
+  observed.resources.push_back(twin);
+  // A router the spec no longer names, untagged: deleted, not adopted.
+  observed.resources.push_back(ObservedResource{.key = {Kind::router, "gone"}, .id = "r-gone", .untagged = true});
+  // An untagged server in ERROR: replaced.
+  auto* server = find(observed, Kind::server, "demo-worker-1");
+  server->untagged = true;
+  server->status = "ERROR";
+  auto plan = make_plan(desired, observed);
+  ASSERT_TRUE(plan) << plan.error().to_string();
+  for (const auto& a : plan->actions) EXPECT_NE(a.op, Op::adopt) << a.key.to_string();
+  std::map<std::string, Op> by_id;
+  for (const auto& a : plan->actions) {
+    if (a.current) by_id[a.current->id] = a.op;
+  }
+  EXPECT_EQ(by_id["twin"], Op::remove);
+  EXPECT_EQ(by_id["r-gone"], Op::remove);
+  EXPECT_EQ(by_id[server->id], Op::replace);
+  EXPECT_FALSE(by_id.contains(find(observed, Kind::network, "demo-net")->id));
+}
+
 }  // namespace
 }  // namespace kstack::reconcile

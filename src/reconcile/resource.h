@@ -71,6 +71,9 @@ struct ObservedResource {
   std::string fault;   // why it is in an error status, when the cloud says
   std::string created_at;
   Origin origin = Origin::kstack;
+  // Found by name without any tag, under a name the create journal holds: a create of this cluster's cut off
+  // between its POST and its tag call. The list only reports it; a plan's adopt step tags it.
+  bool untagged = false;
 };
 
 /// ObservedState is what one list call per kind, filtered by the cluster's tag, returned.

@@ -1,6 +1,6 @@
 // What a create killed between Neutron's POST and its tag call leaves, on the dev cloud's real Neutron:
-// a journalled, untagged resource is adopted (tagged and used, never created again), a read-only command
-// reports it without tagging it, and a same-named resource with another tag is never taken.
+// a journalled, untagged resource is adopted by a step of the plan (tagged and used, never created again), a
+// read-only command reports it without tagging it, and a same-named resource with another tag is never taken.
 #include <gtest/gtest.h>
 
 #include "openstack/network.h"
@@ -56,6 +56,15 @@ TEST_F(Adoption, AJournalledUntaggedNetworkIsAdoptedAndAForeignOneIsLeftAlone) {
       }
     }
     EXPECT_EQ(CreateJournal(&(*s)->state()).pending(Kind::network), std::vector<std::string>{network});
+    // The plan shows the adoption as a step of its own.
+    auto plan = plan_now(**s);
+    ASSERT_TRUE(plan) << plan.error().to_string();
+    const auto adopt = std::find_if(plan->actions.begin(), plan->actions.end(), [&](const Action& a) {
+      return a.key == Key{Kind::network, network};
+    });
+    ASSERT_NE(adopt, plan->actions.end());
+    EXPECT_EQ(adopt->op, Op::adopt);
+    EXPECT_EQ(adopt->current->id, untagged_id);
   }
 
   auto s = open(spec);
@@ -63,6 +72,7 @@ TEST_F(Adoption, AJournalledUntaggedNetworkIsAdoptedAndAForeignOneIsLeftAlone) {
   auto applied = s->apply({}, fast(), nullptr);
   ASSERT_TRUE(applied) << applied.error().to_string();
   for (const auto& e : applied->result.errors) ADD_FAILURE() << e.to_string();
+  EXPECT_EQ(applied->result.updated, 1) << "the adopt step";
   auto observed = observe(s->cloud());
   ASSERT_TRUE(observed) << observed.error().to_string();
   EXPECT_EQ(ids_of(*observed, Kind::network), std::vector<std::string>{untagged_id}) << "adopted, not created again";

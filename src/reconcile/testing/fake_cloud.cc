@@ -152,6 +152,15 @@ class FakeCloud::KindFake : public KindOps {
     return {};
   }
 
+  Result<void> adopt(const ObservedResource& current) override {
+    CallGuard call(cloud_, "adopt");
+    std::lock_guard l(cloud_.mu_);
+    auto it = cloud_.store_.find(current.id);
+    if (it == cloud_.store_.end()) return std::unexpected(Error{.what = "not found", .http_status = 404});
+    it->second.resource.untagged = false;
+    return {};
+  }
+
   Result<void> remove(const ObservedResource& current) override {
     CallGuard call(cloud_, "delete");
     std::lock_guard l(cloud_.mu_);

@@ -42,7 +42,7 @@ class FakeCloud : public Cloud {
 
   /// Every resource the cloud holds now.
   std::vector<ObservedResource> resources() const;
-  /// API calls so far: every verb, or one ("list", "create", "update", "delete").
+  /// API calls so far: every verb, or one ("list", "create", "update", "delete", "adopt").
   int calls() const;
   int calls(const std::string& verb) const;
   /// The most calls that were ever in flight at once (since reset_max_in_flight()).
