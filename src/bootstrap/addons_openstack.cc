@@ -18,8 +18,10 @@ std::string or_placeholder(const std::string& value) {
 std::string cloud_conf(const RenderContext& ctx) {
   const auto& c = ctx.options.cloud;
   std::string out = "[Global]\n";
-  out += "auth-url=" + or_placeholder(c.auth_url) + "\n";
+  const auto& addons = ctx.spec.addons;
+  out += "auth-url=" + or_placeholder(addons.cloud_auth_url.empty() ? c.auth_url : addons.cloud_auth_url) + "\n";
   out += "region=" + or_placeholder(c.region) + "\n";
+  if (addons.cloud_interface != "public") out += "os-endpoint-type=" + addons.cloud_interface + "\n";
   if (!c.application_credential_name.empty() && c.application_credential_id.empty()) {
     out += "application-credential-name=" + c.application_credential_name + "\n";
     if (!c.user_id.empty()) {

@@ -5,6 +5,7 @@
 #include <regex>
 #include <set>
 
+#include "bootstrap/addons.h"
 #include "bootstrap/placeholder_pki.h"
 #include "spec/render.h"
 
@@ -303,6 +304,47 @@ TEST(Render, CinderCsiTagsVolumesWithTheCluster) {
   ASSERT_NE(csi, nullptr);
   EXPECT_NE(csi->content.find("--cluster=$(CLUSTER_NAME)"), std::string::npos);
   EXPECT_NE(csi->content.find("value: \"demo\""), std::string::npos);
+}
+
+// The cloud.conf OCCM and the Cinder CSI controller read, as the fixture's spec and options give it.
+std::string cloud_conf_of(RenderFixture& f) {
+  (void)f.render();
+  const auto* release = spec::find_release(f.spec.kubernetes.version);
+  EXPECT_NE(release, nullptr);
+  return cloud_conf({f.spec, f.model, f.pki, *release, f.secrets, f.options});
+}
+
+TEST(Render, CloudConfCarriesTheCredentialTheRegionAndTheCloudsTlsSettingsOnly) {
+  RenderFixture f;
+  f.options.cloud = {.auth_url = "https://keystone.example:5000/v3",
+                     .region = "RegionOne",
+                     .application_credential_id = "ac-id",
+                     .application_credential_secret = "ac-secret",
+                     .ca_pem = "-----BEGIN CERTIFICATE-----\n",
+                     .insecure = true};
+  const auto conf = cloud_conf_of(f);
+  EXPECT_TRUE(
+      conf.starts_with("[Global]\nauth-url=https://keystone.example:5000/v3\nregion=RegionOne\n"
+                       "application-credential-id=ac-id\napplication-credential-secret=ac-secret\n"
+                       "ca-file=/etc/config/ca.pem\ntls-insecure=true\n"))
+      << conf;
+  EXPECT_EQ(conf.find("os-endpoint-type"), std::string::npos) << "public is gophercloud's default";
+}
+
+TEST(Render, CloudConfTakesTheSpecsAuthUrlAndInterfaceForTheClustersWayIn) {
+  RenderFixture f;
+  f.options.cloud = {.auth_url = "http://127.0.0.1:5000/v3",
+                     .region = "RegionOne",
+                     .application_credential_id = "ac-id",
+                     .application_credential_secret = "ac-secret"};
+  f.spec.addons.cloud_auth_url = "http://203.0.113.4:5000/v3";
+  f.spec.addons.cloud_interface = "internal";
+  const auto conf = cloud_conf_of(f);
+  EXPECT_TRUE(
+      conf.starts_with("[Global]\nauth-url=http://203.0.113.4:5000/v3\nregion=RegionOne\n"
+                       "os-endpoint-type=internal\n"))
+      << conf;
+  EXPECT_EQ(conf.find("127.0.0.1"), std::string::npos) << conf;
 }
 
 TEST(Render, AuditPolicyNamesOnlyResourcesThatExist) {

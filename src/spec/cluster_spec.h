@@ -87,7 +87,11 @@ struct AddonsSpec {
   Ingress ingress = Ingress::nginx;
   bool cloud_provider = true;          // openstack-cloud-controller-manager (LoadBalancer Services → Octavia)
   std::string application_credential;  // clouds.yaml entry holding the add-ons' credential; empty: kstack makes one
-  bool cinder_csi = true;              // PersistentVolumes → Cinder volumes
+  // How the cluster's pods reach the cloud's APIs, where that differs from kstack's own way in: Keystone's
+  // URL (empty: the one kstack logs in with) and the catalog interface (public, internal or admin).
+  std::string cloud_auth_url;
+  std::string cloud_interface = "public";
+  bool cinder_csi = true;  // PersistentVolumes → Cinder volumes
   bool default_storage_class = true;
 };
 

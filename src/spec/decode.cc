@@ -39,8 +39,15 @@ constexpr std::array<std::string_view, 8> kPoolKeys = {
 constexpr std::array<std::string_view, 4> kFlavorKeys = {"name", "vcpus", "ram_mb", "disk_gb"};
 constexpr std::array<std::string_view, 3> kTaintKeys = {"key", "value", "effect"};
 constexpr std::array<std::string_view, 3> kLoadBalancerKeys = {"enabled", "provider", "floating_ip"};
-constexpr std::array<std::string_view, 7> kAddonKeys = {
-    "dns", "cni", "ingress", "cloud_provider", "application_credential", "cinder_csi", "default_storage_class"};
+constexpr std::array<std::string_view, 9> kAddonKeys = {"dns",
+                                                        "cni",
+                                                        "ingress",
+                                                        "cloud_provider",
+                                                        "application_credential",
+                                                        "cloud_auth_url",
+                                                        "cloud_interface",
+                                                        "cinder_csi",
+                                                        "default_storage_class"};
 constexpr std::array<std::string_view, 3> kMirrorKeys = {"binaries", "images", "checksums"};
 constexpr std::array<std::string_view, 3> kPkiKeys = {"algorithm", "ca_validity_days", "leaf_validity_days"};
 
@@ -407,6 +414,8 @@ class Decoder {
       if (key == "ingress") enumeration(v, path, kIngress, a.ingress);
       if (key == "cloud_provider") boolean(v, path, a.cloud_provider);
       if (key == "application_credential") string(v, path, a.application_credential);
+      if (key == "cloud_auth_url") string(v, path, a.cloud_auth_url);
+      if (key == "cloud_interface") string(v, path, a.cloud_interface);
       if (key == "cinder_csi") boolean(v, path, a.cinder_csi);
       if (key == "default_storage_class") boolean(v, path, a.default_storage_class);
     });

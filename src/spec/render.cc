@@ -170,6 +170,10 @@ std::string render_spec(const ClusterSpec& s) {
   out += "  # The in-cluster OpenStack integrations log in with an application credential of the cluster's own:\n";
   out += "  # \"\": kstack makes one (destroy deletes it); else a clouds.yaml entry holding one you made.\n";
   out += fmt::format("  application_credential: {}\n", yaml_scalar(s.addons.application_credential));
+  out += "  # How the cluster's pods reach the cloud's APIs, when not as kstack does: Keystone's URL (\"\": the one\n";
+  out += "  # kstack logs in with) and the catalog's interface: public, internal (private endpoints) or admin.\n";
+  out += fmt::format("  cloud_auth_url: {}\n", yaml_scalar(s.addons.cloud_auth_url));
+  out += fmt::format("  cloud_interface: {}\n", yaml_scalar(s.addons.cloud_interface));
   out += "  # Cinder CSI driver: PersistentVolumes become Cinder volumes; and its default StorageClass.\n";
   out += "  # Volume snapshots are off: the snapshot CRDs, snapshot-controller and a VolumeSnapshotClass\n";
   out += "  # are not installed (install external-snapshotter yourself to use them).\n";

@@ -366,6 +366,19 @@ class Checker {
   void addons() {
     const auto& a = s_.addons;
     if (a.cni != "flannel") diag_.add("addons.cni", quoted(a.cni), "flannel");
+    if (!a.cloud_auth_url.empty()) {
+      const bool scheme = a.cloud_auth_url.starts_with("https://") || a.cloud_auth_url.starts_with("http://");
+      const auto host = a.cloud_auth_url.substr(
+          a.cloud_auth_url.find("://") == std::string::npos ? 0 : a.cloud_auth_url.find("://") + 3);
+      const bool spaces = a.cloud_auth_url.find_first_of(" \t\n\r\"'") != std::string::npos;
+      if (!scheme || host.empty() || host.front() == '/' || spaces) {
+        diag_.add("addons.cloud_auth_url", quoted(a.cloud_auth_url),
+                  "Keystone's URL as the cluster's nodes reach it, e.g. https://keystone.internal:5000/v3, or \"\"");
+      }
+    }
+    if (a.cloud_interface != "public" && a.cloud_interface != "internal" && a.cloud_interface != "admin") {
+      diag_.add("addons.cloud_interface", quoted(a.cloud_interface), "public, internal or admin");
+    }
     if (a.default_storage_class && !a.cinder_csi) {
       diag_.add("addons.cinder_csi", "false with default_storage_class: true",
                 "true while default_storage_class is true",
