@@ -48,6 +48,10 @@ for phase, seconds in phases.items():
     print(f"    {seconds:7.1f}{ratio}  {phase}")
 EOF
 fi
+if [ -f "$work/$topology/figures.json" ]; then
+  python3 -c 'import json, sys; [print(f"  {k}: {v}") for k, v in json.load(open(sys.argv[1])).items()]' \
+    "$work/$topology/figures.json"
+fi
 grep -E '^[0-9]+ passed, [0-9]+ failed$' /tmp/kstack-bench-e2e.log || true
 [ "$status" -eq 0 ] || echo "the e2e run failed (exit $status): /tmp/kstack-bench-e2e.log"
 exit "$status"

@@ -155,6 +155,16 @@ build_traefik() {
     -ldflags "-s -w -X $m/pkg/version.Version=$v -X $m/pkg/version.Codename=lab" -o "$1/" ./cmd/traefik)
 }
 
+# openstack-cloud-controller-manager, from cloud-provider-openstack's module. (Its Cinder CSI plugin is
+# not built: the CSI sidecars csi-node-driver-registrar and livenessprobe are modules the Go module proxy
+# refuses in every version, docs/lab.md.)
+build_occm() {
+  local m=k8s.io/cloud-provider-openstack v="v$2"
+  CGO_ENABLED=0 gomod_build "$1" "$m" "$v" \
+    -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=$v -X $m/pkg/version.Version=$v" \
+    "$m/cmd/openstack-cloud-controller-manager"
+}
+
 # crane (go-containerregistry): the lab's tool that assembles the images and pushes them to the registry.
 build_crane() {
   local m=github.com/google/go-containerregistry
@@ -169,7 +179,7 @@ want() {
 if [ "${1:-}" = --cached ]; then
   # Whether every component is built already (exit 0), or which are not (exit 1).
   uncached=()
-  for component in kubernetes etcd containerd runc cni_plugins crictl coredns flannel flannel_cni traefik crane; do
+  for component in kubernetes etcd containerd runc cni_plugins crictl coredns flannel flannel_cni traefik occm crane; do
     [ -f "$LAB_CACHE/bin/$component-$("$lab/pins.sh" "$component")/.done" ] || uncached+=("$component")
   done
   [ "${#uncached[@]}" -eq 0 ] || { echo "not cached: ${uncached[*]}"; exit 1; }
@@ -180,7 +190,7 @@ if [ "${1:-}" = --one ]; then
   exit 0
 fi
 failed=()
-for component in kubernetes etcd containerd runc cni_plugins crictl coredns flannel flannel_cni traefik crane; do
+for component in kubernetes etcd containerd runc cni_plugins crictl coredns flannel flannel_cni traefik occm crane; do
   if want "$component" "$@"; then
     # One component that cannot be built does not stop the others; each builds in a process of its
     # own, where `set -e` holds (bash ignores it inside a command whose status is tested).

@@ -50,6 +50,7 @@ source_of() {
     flannel) dir=$(component_dir flannel "${tag#v}") ;;
     flannel-cni-plugin) dir=$(component_dir flannel_cni "${tag#v}") ;;
     traefik) dir=$(component_dir traefik "${tag#v}") ;;
+    openstack-cloud-controller-manager) dir=$(component_dir occm "${tag#v}") ;;
     *) die "no lab build for $1: the lab cannot run a cluster that uses it" ;;
   esac
   echo "$dir@$(cat "$dir/.done")"
@@ -122,6 +123,14 @@ build_one() {
       mkdir -p "$root/usr/local/bin" "$root/tmp" && cp "$dir/traefik" "$root/usr/local/bin/traefik"
       layer "$work/$name.tar" "$root"
       push_image "$ref" /usr/local/bin/traefik "$work/$name.tar"
+      ;;
+    openstack-cloud-controller-manager)
+      dir=$(component_dir occm "${tag#v}")
+      mkdir -p "$root/bin" && cp "$dir/$name" "$root/bin/$name"
+      layer "$work/$name.tar" "$root"
+      # On the Debian base (the CA bundle, for clouds whose APIs speak TLS); as upstream, no entrypoint:
+      # the manifest runs /bin/openstack-cloud-controller-manager.
+      push_image "$ref" - "$(base_layer)" "$work/$name.tar"
       ;;
   esac
 }

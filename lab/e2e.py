@@ -29,6 +29,7 @@ LABPY = [sys.executable, str(LAB / "lab.py")]
 passed = 0
 failed = 0
 phases = {}
+figures = {}  # other measurements, printed after the phases
 T0 = time.time()
 
 
@@ -102,16 +103,16 @@ class Cluster:
         spec["ssh_public_key_file"] = str(key) + ".pub"
         if workers is not None:
             spec["node_pools"]["workers"]["count"] = workers
-        # The differences from a production spec: the mirrors; what needs the cloud from inside the
-        # cluster (the cloud controller manager and Cinder CSI, whose images the lab does not build yet);
-        # the ingress controller (Traefik: the NGINX Ingress Controller's module is one the Go module
+        # The differences from a production spec: the mirrors; Cinder CSI (two of its sidecars are
+        # modules the Go module proxy refuses, docs/lab.md; the cloud controller manager runs, against the
+        # dev cloud); the ingress controller (Traefik: the NGINX Ingress Controller's module is one the Go module
         # proxy refuses, docs/lab.md); and the kernel: the nodes are containers sharing this machine's
         # (which also withholds CAP_SYS_RESOURCE from everything it runs, so no node could lower an
         # oom_score_adj: runc would fail every pod sandbox at -998).
         spec["kubernetes"]["shared_kernel"] = True
         spec["mirrors"] = {"binaries": f"http://{MIRROR}:8080", "images": f"http://{MIRROR}:5000",
                            "checksums": str(CACHE / "mirror/SHA256SUMS")}
-        spec["addons"].update({"cloud_provider": False, "cinder_csi": False, "default_storage_class": False,
+        spec["addons"].update({"cloud_provider": True, "cinder_csi": False, "default_storage_class": False,
                                "ingress": "traefik"})
         self.spec.write_text(yaml.safe_dump(spec, sort_keys=False))
 
@@ -348,9 +349,10 @@ spec:
     check("a NodePort reaches its pods", "connected" in reach.stdout, reach.stderr)
 
 
-def test_ingress(cluster, serving, client):
-    """An Ingress routes a host name to a Service through the ingress controller, which serves on the
-    host network of the nodes labelled for it (no cloud load balancer in the lab)."""
+def test_ingress(cluster):
+    """An Ingress routes a host name to a Service through the ingress controller, reached from the
+    client namespace at the floating IP of the load balancer the cloud controller manager made for the
+    controller's LoadBalancer Service (the lab's HAProxy plays its amphora)."""
     # The backend: CoreDNS's health endpoint, an HTTP server that answers "OK" on /health.
     manifest = f"""
 apiVersion: v1
@@ -401,11 +403,12 @@ spec:
     ingress = json.loads(cluster.kubectl("get", "ingress", "web", "-o", "json").stdout)
     check("the Ingress gets the default IngressClass", ingress["spec"].get("ingressClassName") == "traefik",
           str(ingress["spec"]))
-    ip = run(LABPY + ["exec", serving, "--", "hostname", "-I"]).stdout.split()[0]
+    ip = wait_for("the ingress controller's external IP", lambda: external_ip(cluster, "traefik", "traefik"), 300)
+    run(LABPY + ["net", cluster.name])  # the lab's amphora for the new load balancer, and its floating IP
 
     def get(host):
-        out = cluster.node(client, "curl", "-s", "-m", "5", "-o", "/dev/stdout", "-w", " %{http_code}",
-                           "-H", f"Host: {host}", f"http://{ip}/health")
+        out = run(LABPY + ["client", "--", "curl", "-s", "-m", "5", "-o", "/dev/stdout", "-w", " %{http_code}",
+                           "-H", f"Host: {host}", f"http://{ip}/health"], check_rc=False)
         return out.stdout.strip()
 
     try:
@@ -413,10 +416,138 @@ spec:
             get("web.lab.example")), 180)
     except TimeoutError as error:
         answer = str(error)
-    check(f"an Ingress routes web.lab.example to its Service (from {client} to {serving}:80)",
+    check(f"an Ingress routes web.lab.example to its Service (from the client, through {ip})",
           answer == "OK 200", answer)
     other = get("other.lab.example")
     check("a host name no Ingress names is not routed", other.endswith(" 404"), other)
+
+
+def external_ip(cluster, namespace, service):
+    out = cluster.kubectl("-n", namespace, "get", "service", service, "-o", "json", check_rc=False)
+    if out.returncode != 0:
+        return None
+    ingress = json.loads(out.stdout)["status"].get("loadBalancer", {}).get("ingress") or []
+    return ingress[0].get("ip") if ingress else None
+
+
+def octavia(cluster):
+    """The dev cloud's load balancers of the cluster's Services, as its admin sees them."""
+    import openstack
+    conn = openstack.connect(cloud="devcloud-admin")
+    return {lb.name: lb for lb in conn.load_balancer.load_balancers()
+            if lb.name.startswith(f"kube_service_{cluster.name}_")}
+
+
+def test_cloud_provider(cluster, names):
+    """openstack-cloud-controller-manager against the dev cloud: it initialises every node from Nova,
+    and a LoadBalancer Service gets an Octavia load balancer with a floating IP that serves it, which
+    goes with the Service."""
+    import openstack
+    conn = openstack.connect(cloud="devcloud-admin")
+    servers = {s.name: s for s in conn.compute.servers(all_projects=True, details=True) if s.name in names}
+    nodes = {n["metadata"]["name"]: n for n in json.loads(cluster.kubectl("get", "nodes", "-o", "json").stdout)["items"]}
+    for name in names:
+        node, server = nodes.get(name), servers.get(name)
+        if node is None or server is None:
+            check(f"cloud provider: node {name} and its server", False, f"node {node is not None}, server {server is not None}")
+            continue
+        check(f"cloud provider: {name}'s providerID is openstack:///<its server's id>",
+              node["spec"].get("providerID") == f"openstack:///{server.id}", str(node["spec"].get("providerID")))
+        taints = [t["key"] for t in node["spec"].get("taints", [])]
+        check(f"cloud provider: {name} initialised (no uninitialized taint)",
+              "node.cloudprovider.kubernetes.io/uninitialized" not in taints, str(taints))
+        nova = sorted(a["addr"] for net in (server.addresses or {}).values() for a in net)
+        internal = sorted(a["address"] for a in node["status"].get("addresses", []) if a["type"] == "InternalIP")
+        check(f"cloud provider: {name}'s InternalIP is its Nova address", bool(internal) and internal == nova[:len(internal)]
+              and set(internal) <= set(nova), f"node {internal}, Nova {nova}")
+        labels = node["metadata"].get("labels", {})
+        zone = server.availability_zone
+        check(f"cloud provider: {name} carries Nova's zone and region labels",
+              labels.get("topology.kubernetes.io/zone") == zone and bool(labels.get("topology.kubernetes.io/region"))
+              and bool(labels.get("node.kubernetes.io/instance-type")),
+              f"{ {k: v for k, v in labels.items() if 'topology' in k or 'instance-type' in k} } vs zone {zone}")
+    # A Service of its own, timed from its creation to its external IP.
+    manifest = """
+apiVersion: v1
+kind: Service
+metadata: {name: web-lb, namespace: default}
+spec:
+  type: LoadBalancer
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+    began = time.time()
+    cluster.kubectl("apply", "-f", "-", stdin=manifest)
+    try:
+        ip = wait_for("the Service's external IP", lambda: external_ip(cluster, "default", "web-lb"), 300, interval=1)
+    except TimeoutError as error:
+        check("cloud provider: a LoadBalancer Service gets an external IP", False, str(error))
+        return
+    took = time.time() - began
+    figures["LoadBalancer Service: creation to external IP, seconds"] = round(took, 1)
+    lbs = octavia(cluster)
+    mine = lbs.get(f"kube_service_{cluster.name}_default_web-lb")
+    check(f"cloud provider: a LoadBalancer Service gets an Octavia load balancer and external IP {ip} "
+          f"in {took:.1f} s", mine is not None and mine.provisioning_status == "ACTIVE", str(list(lbs)))
+    if mine is not None and any("worker" in n for n in names):
+        members = {m.address for pool in conn.load_balancer.pools(loadbalancer_id=mine.id)
+                   for m in conn.load_balancer.members(pool.id)}
+        master_ips = {a["addr"] for n, s in servers.items() if "master" in n
+                      for net in (s.addresses or {}).values() for a in net}
+        check("cloud provider: the load balancer's members are the workers, no master",
+              bool(members) and not members & master_ips, f"members {sorted(members)}, masters {sorted(master_ips)}")
+    fip = [f for f in conn.network.ips(floating_ip_address=ip)]
+    check("cloud provider: the external IP is a floating IP on the load balancer's VIP port",
+          len(fip) == 1 and mine is not None and fip[0].port_id == mine.vip_port_id, str(fip))
+    run(LABPY + ["net", cluster.name])
+    try:
+        answer = wait_for("the Service answers at its floating IP", lambda: (lambda a: a if a.endswith(" 200") else None)(
+            run(LABPY + ["client", "--", "curl", "-s", "-m", "5", "-w", " %{http_code}", f"http://{ip}/health"],
+                check_rc=False).stdout.strip()), 120, interval=2)
+    except TimeoutError as error:
+        answer = str(error)
+    check(f"cloud provider: from the client, {ip}:80 reaches the Service's pods", answer == "OK 200", answer)
+    cluster.kubectl("delete", "service", "web-lb", "--wait=true", timeout=180)
+    try:
+        wait_for("the Service's load balancer deleted",
+                 lambda: f"kube_service_{cluster.name}_default_web-lb" not in octavia(cluster), 180, interval=2)
+        gone = not [f for f in conn.network.ips(floating_ip_address=ip)]
+        check("cloud provider: deleting the Service deletes its load balancer and floating IP", gone, ip)
+    except TimeoutError as error:
+        check("cloud provider: deleting the Service deletes its load balancer and floating IP", False, str(error))
+    run(LABPY + ["net", cluster.name])
+    api_calls_at_rest(names)
+
+
+# The dev cloud's services by port, as the lab's forwarders count the requests sent through them.
+SERVICE_PORTS = {"5000": "keystone", "8774": "nova", "8776": "cinder", "8778": "placement", "9292": "glance",
+                 "9696": "neutron", "9876": "octavia"}
+
+
+def api_calls_at_rest(names):
+    """The OpenStack API requests the cluster's nodes (the cloud controller manager, at rest: no Service
+    changing) make in one minute, counted by the lab's forwarder on each node."""
+    state = json.loads(Path(os.environ.get("KSTACK_LAB_STATE", "/var/lib/kstack-lab"), "state.json").read_text())
+    files = [Path(os.environ.get("KSTACK_LAB_STATE", "/var/lib/kstack-lab")) /
+             f"requests-{state['nodes'][n]['namespace']}.json" for n in names if n in state["nodes"]]
+
+    def counts():
+        total = {}
+        for f in files:
+            for port, n in json.loads(f.read_text()).items():
+                total[port] = total.get(port, 0) + n
+        return total
+
+    time.sleep(6)  # past the forwarders' last report of the Service's changes
+    before = counts()
+    time.sleep(60)
+    after = counts()
+    per_service = {SERVICE_PORTS.get(p, p): after[p] - before.get(p, 0) for p in after if after[p] - before.get(p, 0)}
+    total = sum(per_service.values())
+    figures["cloud controller manager at rest: OpenStack API requests a minute"] = total
+    log(f"OpenStack API requests in one minute at rest, by service: {per_service or 'none'}")
+    check(f"cloud provider: at rest, {total} OpenStack API request(s) a minute from the cluster's nodes "
+          f"({per_service or 'none'})", files != [] and total < 120, str(per_service))
 
 
 def pod_output(cluster, name, spec, command, timeout=180):
@@ -590,7 +721,8 @@ def main():
         test_etcd(cluster, masters)
         test_addons(cluster)
         test_networking(cluster, workers or masters)
-        test_ingress(cluster, (workers or masters)[0], masters[0])
+        test_ingress(cluster)
+        test_cloud_provider(cluster, names)
         test_metadata(cluster, masters[0])
         test_kstack_commands(cluster, expected)
         if topology == "single":
@@ -609,7 +741,10 @@ def main():
         for phase, seconds in phases.items():
             print(f"  {seconds:7.1f}  {phase}")
         print(f"  peak RSS of one child process: {peak / 1024:.0f} MiB")
+        for name, value in figures.items():
+            print(f"  {name}: {value}")
         (cluster.workdir / "phases.json").write_text(json.dumps(phases, indent=2))
+        (cluster.workdir / "figures.json").write_text(json.dumps(figures, indent=2))
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -20,6 +20,7 @@ nothing is routed to the machine's own network.
     lab.py client -- CMD     run CMD in the client namespace (the dev cloud's APIs answer there too)
     lab.py down              stop everything the lab started and remove what it made
     lab.py status            what runs
+    lab.py leftovers CLUSTER what the dev cloud still holds of CLUSTER (exit 1 when anything)
 """
 
 import base64
@@ -50,7 +51,9 @@ CLIENT_IP = "203.0.113.3"
 EXTERNAL_PREFIX = 24
 MIRROR_REGISTRY_PORT = 5000
 MIRROR_BINARIES_PORT = 8080
-# The dev cloud's APIs, which the client namespace reaches at the same 127.0.0.1 URLs as the host.
+# The dev cloud's APIs, which the client namespace and every node reach at the same 127.0.0.1 URLs as the
+# host: the catalog's endpoints work there as they are (the cloud controller manager runs on the masters'
+# host network).
 DEVCLOUD_PORTS = [5000, 8774, 8776, 8778, 9292, 9696, 9876]
 
 
@@ -172,7 +175,9 @@ class Cloud:
         self.floating_ips = list(self.conn.network.ips())
         self.volumes = [v for v in self.conn.block_storage.volumes(all_projects=True, details=True)
                         if v.name.startswith(prefix)]
-        self.loadbalancers = [lb for lb in self.conn.load_balancer.load_balancers() if lb.name.startswith(prefix)]
+        # The API's load balancer, and those the cloud controller manager made for LoadBalancer Services.
+        self.loadbalancers = [lb for lb in self.conn.load_balancer.load_balancers()
+                              if lb.name.startswith(prefix) or lb.name.startswith(f"kube_service_{cluster}_")]
 
     def user_data(self, server):
         # Nova shows user-data to admins from microversion 2.3.
@@ -230,7 +235,8 @@ class Cloud:
                 "timeout_client_data": listener.timeout_client_data,
                 "timeout_member_data": listener.timeout_member_data,
                 "lb_algorithm": pool.lb_algorithm if pool else "ROUND_ROBIN",
-                "members": [{"address": m.address, "port": m.protocol_port} for m in members],
+                "members": [{"address": m.address, "port": m.protocol_port, "monitor_address": m.monitor_address,
+                             "monitor_port": m.monitor_port} for m in members],
                 "monitor": None if monitor is None else {
                     "type": monitor.type, "delay": monitor.delay, "timeout": monitor.timeout,
                     "max_retries": monitor.max_retries, "url_path": monitor.url_path,
@@ -441,12 +447,13 @@ def setns(path):
         os.close(fd)
 
 
-def forward_devcloud():
-    """Runs in its own process: listens on 127.0.0.1 in the client namespace and forwards each
-    connection to the same port on the host's 127.0.0.1, where the dev cloud answers."""
+def forward_devcloud(ns):
+    """Runs in its own process: listens on 127.0.0.1 in namespace `ns` and forwards each connection to
+    the same port on the host's 127.0.0.1, where the dev cloud answers. Counts the HTTP requests sent
+    through it, by port, in STATE/requests-<ns>.json (rewritten every 5 s)."""
     host_ns = "/proc/self/ns/net"
     host_fd = os.open(host_ns, os.O_RDONLY)
-    setns(f"/run/netns/{CLIENT_NS}")
+    setns(f"/run/netns/{ns}")
     listeners = []
     for port in DEVCLOUD_PORTS:
         s = socket.socket()
@@ -457,12 +464,19 @@ def forward_devcloud():
     if libc.setns(host_fd, CLONE_NEWNET) != 0:
         raise OSError(ctypes.get_errno(), "setns back")
 
-    def pipe(a, b):
+    counts = {str(port): 0 for port in DEVCLOUD_PORTS}
+    lock = threading.Lock()
+
+    def pipe(a, b, port=None):
         try:
             while True:
                 data = a.recv(65536)
                 if not data:
                     break
+                if port is not None:
+                    # Request lines end in " HTTP/1.1"; no JSON body carries that with a CRLF.
+                    with lock:
+                        counts[str(port)] += data.count(b" HTTP/1.1\r\n")
                 b.sendall(data)
         except OSError:
             pass
@@ -481,19 +495,25 @@ def forward_devcloud():
             except OSError:
                 conn.close()
                 continue
-            threading.Thread(target=pipe, args=(conn, upstream), daemon=True).start()
+            threading.Thread(target=pipe, args=(conn, upstream, port), daemon=True).start()
             threading.Thread(target=pipe, args=(upstream, conn), daemon=True).start()
 
     for listener, port in listeners:
         threading.Thread(target=serve, args=(listener, port), daemon=True).start()
+    report = STATE / f"requests-{ns}.json"
     while True:
-        time.sleep(3600)
+        with lock:
+            text = json.dumps(counts)
+        report.with_suffix(".tmp").write_text(text)
+        report.with_suffix(".tmp").rename(report)
+        time.sleep(5)
 
 
 def ensure_client(state):
     make_netns(state, CLIENT_NS)
     attach(state, CLIENT_NS, f"{CLIENT_IP}/{EXTERNAL_PREFIX}", "br-ext")
-    spawn(state, "client-forwarder", ["/usr/bin/python3", __file__, "_forward"], STATE / "forwarder.log")
+    spawn(state, "client-forwarder", ["/usr/bin/python3", __file__, "_forward", CLIENT_NS],
+          STATE / "forwarder.log")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -525,7 +545,14 @@ def haproxy_config(listeners):
                     check += " check-ssl verify none"
             lines += [f"  timeout check {monitor['timeout']}s"]
         for m, member in enumerate(listener["members"]):
-            lines.append(f"  server m{m} {member['address']}:{member['port']}{check}")
+            # A member's monitor_address and monitor_port, where Octavia has them, are what the amphora
+            # checks (the cloud controller manager points them at a Service's healthCheckNodePort).
+            where = ""
+            if check and member.get("monitor_address"):
+                where += f" addr {member['monitor_address']}"
+            if check and member.get("monitor_port"):
+                where += f" port {member['monitor_port']}"
+            lines.append(f"  server m{m} {member['address']}:{member['port']}{check}{where}")
     return "\n".join(lines) + "\n"
 
 
@@ -623,6 +650,9 @@ def boot_node(state, cloud, server):
     attach(state, ns, None, "br-tenant", mac=port.mac_address)
     info["namespace"] = ns
     info["ip"] = port.fixed_ips[0]["ip_address"]
+    # The dev cloud's APIs on the node's 127.0.0.1, before the node boots (its add-ons call them).
+    spawn(state, f"forwarder-{name}", ["/usr/bin/python3", __file__, "_forward", ns],
+          STATE / f"forwarder-{name}.log")
     # --console=read-only: /dev/console is a pty whose output nspawn copies into console.log, as a VM's
     # serial console reaches Nova's console log (with --console=pipe the node has no /dev/console, and
     # what its units write there is lost).
@@ -728,6 +758,7 @@ def release_node(state, name):
     if not info:
         return
     power_off(state, name)
+    stop_process(state, f"forwarder-{name}", timeout=5)
     for volume in info.get("volumes", {}).values():
         if loop_backs(volume["loop"], volume["image"]):
             run("losetup", "--detach", volume["loop"], check=False)
@@ -823,13 +854,31 @@ def cmd_status():
         print(f"{lb['name']:28} {lb['vip']:15} haproxy")
 
 
+def cmd_leftovers(cluster):
+    """After a destroy: servers, ports, subnets, routers, volumes (the data volumes and the volumes of
+    PersistentVolumes), load balancers (the API's and the Services') and floating IPs of the cluster."""
+    cloud = Cloud(cluster)
+    lb_vips = {lb.vip_port_id for lb in cloud.loadbalancers}
+    csi = [v for v in cloud.conn.block_storage.volumes(all_projects=True, details=True)
+           if (v.metadata or {}).get("cinder.csi.openstack.org/cluster") == cluster]
+    left = [f"server {s.name}" for s in cloud.servers] + [f"port {p.name}" for p in cloud.ports] + \
+        [f"subnet {s.name}" for s in cloud.subnets] + [f"router {r.name}" for r in cloud.routers] + \
+        [f"volume {v.name}" for v in cloud.volumes + csi] + [f"load balancer {lb.name}" for lb in cloud.loadbalancers] + \
+        [f"floating IP {f.floating_ip_address} ({f.description})" for f in cloud.floating_ips
+         if f.description.startswith(f"{cluster}-") or (f.port_id and f.port_id in lb_vips)
+         or f.description.endswith(f" from cluster {cluster}")]
+    for item in left:
+        print(item)
+    return 1 if left else 0
+
+
 def main(argv):
     if not argv:
         print(__doc__)
         return 2
     command, args = argv[0], argv[1:]
     if command == "_forward":
-        forward_devcloud()
+        forward_devcloud(args[0])
         return 0
     if command == "_metadata":
         serve_metadata()
@@ -842,6 +891,8 @@ def main(argv):
         cmd_down()
     elif command == "status":
         cmd_status()
+    elif command == "leftovers":
+        return cmd_leftovers(args[0])
     elif command == "stop-node":
         stop_node(State(), args[0])
     elif command in ("start-node", "reboot-node"):

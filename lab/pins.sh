@@ -12,6 +12,7 @@ case "$1" in
   flannel) echo 0.27.4 ;;
   flannel_cni) echo 1.8.0-flannel1 ;;
   traefik) echo 3.6.12 ;;
+  occm) echo 1.34.1 ;; # openstack-cloud-controller-manager (k8s.io/cloud-provider-openstack)
   crane) echo 0.22.1 ;; # the lab's own tool: builds and pushes the images
   *) echo "unknown component $1" >&2; exit 2 ;;
 esac

@@ -70,6 +70,14 @@ for t in "${topologies[@]}"; do
   if ! lab/e2e.py "$t" "$work/$t" "${e2e_flags[@]}"; then status=1; fi
   step "destroy $t"
   build/src/cli/kstack destroy -f "$work/$t/cluster.yaml" --yes --plain || status=1
+  # What the cloud controller manager made goes with the cluster too: nothing of it is left in the project.
+  name=$(sed -n 's/^name: *//p' "$work/$t/cluster.yaml" | head -1)
+  if left=$(lab/lab.py leftovers "$name"); then
+    echo "ok   destroy left nothing of $name in the project"
+  else
+    echo "FAIL destroy left in the project: $left"
+    status=1
+  fi
   lab/lab.py down || status=1
   leftovers=$(ip netns list | grep -c '^kslab-' || true)
   [ "$leftovers" -eq 0 ] || { echo "FAIL teardown left $leftovers namespace(s)"; status=1; }
