@@ -1,3 +1,5 @@
+#include "reconcile/kind_port.h"
+
 #include "openstack/network.h"
 #include "reconcile/adoption.h"
 #include "reconcile/desired.h"
@@ -14,27 +16,12 @@ class PortOps : public KindOps {
 
   Result<std::vector<ObservedResource>> list() override {
     const std::string router_leg = ClusterNames::of(ctx_.cluster).router_interface;
-    auto all = ctx_.shared_list<std::vector<openstack::network::Port>>(
-        shared::kPorts, [&] { return openstack::network::list_ports(ctx_.client, {.tags = ctx_.tags()}); });
-    if (!all) return std::unexpected(all.error());
-    auto by_name = [&](const std::string& name) { return openstack::network::list_ports(ctx_.client, {.name = name}); };
-    auto untagged = find_untagged(ctx_, Kind::port, by_name, *all);
-    if (!untagged) return std::unexpected(untagged.error());
-    std::vector<ObservedResource> out;
-    for (const auto& p : *all) {
-      if (p.name == router_leg) continue;  // RouterInterfaceOps owns it
-      ObservedResource o{.key = {Kind::port, p.name},
-                         .id = p.id,
-                         .props = {{"network_id", p.network_id}, {"security_groups", join(p.security_group_ids)}},
-                         .status = p.status};
-      if (!p.fixed_ips.empty()) {
-        o.props["subnet_id"] = p.fixed_ips[0].subnet_id;
-        o.props["fixed_ip"] = p.fixed_ips[0].ip_address;
-      }
-      o.untagged = untagged->contains(p.id);
-      out.push_back(std::move(o));
-    }
-    return out;
+    return observe_ports(
+        ctx_, Kind::port,
+        [&](const openstack::network::Port& p) { return p.name != router_leg; },  // the leg: RouterInterfaceOps'
+        [](const openstack::network::Port& p) {
+          return Props{{"security_groups", join(p.security_group_ids)}};
+        });
   }
 
   Result<ObservedResource> create(const Resource& r) override {

@@ -1,6 +1,7 @@
 #include "openstack/network.h"
 #include "reconcile/adoption.h"
 #include "reconcile/desired.h"
+#include "reconcile/kind_port.h"
 #include "reconcile/openstack_cloud.h"
 
 namespace kstack::reconcile {
@@ -14,29 +15,13 @@ class RouterInterfaceOps : public KindOps {
   explicit RouterInterfaceOps(const OsContext& ctx) : ctx_(ctx) {}
 
   Result<std::vector<ObservedResource>> list() override {
-    const std::string name = ClusterNames::of(ctx_.cluster).router_interface;
-    // The leg is one of the cluster's tagged ports: PortOps' list, shared, holds it.
-    auto all = ctx_.shared_list<std::vector<openstack::network::Port>>(
-        shared::kPorts, [&] { return openstack::network::list_ports(ctx_.client, {.tags = ctx_.tags()}); });
-    if (!all) return std::unexpected(all.error());
-    std::erase_if(*all, [&](const openstack::network::Port& p) { return p.name != name; });
-    auto by_name = [&](const std::string& leg) { return openstack::network::list_ports(ctx_.client, {.name = leg}); };
-    auto untagged = find_untagged(ctx_, Kind::router_interface, by_name, *all);
-    if (!untagged) return std::unexpected(untagged.error());
-    std::vector<ObservedResource> out;
-    for (const auto& p : *all) {
-      ObservedResource o{.key = {Kind::router_interface, p.name},
-                         .id = p.id,
-                         .props = {{"router_id", p.device_id}, {"network_id", p.network_id}},
-                         .status = p.status};
-      if (!p.fixed_ips.empty()) {
-        o.props["subnet_id"] = p.fixed_ips[0].subnet_id;
-        o.props["fixed_ip"] = p.fixed_ips[0].ip_address;
-      }
-      o.untagged = untagged->contains(p.id);
-      out.push_back(std::move(o));
-    }
-    return out;
+    const std::string leg = ClusterNames::of(ctx_.cluster).router_interface;
+    // The leg is one of the cluster's tagged ports: the list PortOps shares holds it.
+    return observe_ports(
+        ctx_, Kind::router_interface, [&](const openstack::network::Port& p) { return p.name == leg; },
+        [](const openstack::network::Port& p) {
+          return Props{{"router_id", p.device_id}};
+        });
   }
 
   Result<ObservedResource> create(const Resource& r) override {
