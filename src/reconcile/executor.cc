@@ -505,6 +505,7 @@ class Run : public CallGate {
       return std::unexpected(located(ok.error(), current.key, "update"));
     }
     ObservedResource after = current;
+    after.untagged = false;  // run_task adopted it first
     for (const auto& [k, v] : resolved->props) after.props[k] = v;
     if (policy.async_create) {
       const std::set<std::string> settled = policy.settled();

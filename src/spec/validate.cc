@@ -27,6 +27,14 @@ bool is_label_name(std::string_view text) {
 
 std::string quoted(std::string_view text) { return fmt::format("\"{}\"", text); }
 
+// An http:// or https:// URL with a host, holding none of the characters `forbidden`.
+bool is_http_url(std::string_view url, std::string_view forbidden) {
+  const bool scheme = url.starts_with("https://") || url.starts_with("http://");
+  const auto sep = url.find("://");
+  const std::string_view rest = url.substr(sep == std::string_view::npos ? 0 : sep + 3);
+  return scheme && !rest.empty() && rest.front() != '/' && url.find_first_of(forbidden) == std::string_view::npos;
+}
+
 /// Checker holds what every check needs; one member per part of the spec.
 class Checker {
  public:
@@ -366,15 +374,9 @@ class Checker {
   void addons() {
     const auto& a = s_.addons;
     if (a.cni != "flannel") diag_.add("addons.cni", quoted(a.cni), "flannel");
-    if (!a.cloud_auth_url.empty()) {
-      const bool scheme = a.cloud_auth_url.starts_with("https://") || a.cloud_auth_url.starts_with("http://");
-      const auto host = a.cloud_auth_url.substr(
-          a.cloud_auth_url.find("://") == std::string::npos ? 0 : a.cloud_auth_url.find("://") + 3);
-      const bool spaces = a.cloud_auth_url.find_first_of(" \t\n\r\"'") != std::string::npos;
-      if (!scheme || host.empty() || host.front() == '/' || spaces) {
-        diag_.add("addons.cloud_auth_url", quoted(a.cloud_auth_url),
-                  "Keystone's URL as the cluster's nodes reach it, e.g. https://keystone.internal:5000/v3, or \"\"");
-      }
+    if (!a.cloud_auth_url.empty() && !is_http_url(a.cloud_auth_url, " \t\n\r\"'")) {
+      diag_.add("addons.cloud_auth_url", quoted(a.cloud_auth_url),
+                "Keystone's URL as the cluster's nodes reach it, e.g. https://keystone.internal:5000/v3, or \"\"");
     }
     if (a.cloud_interface != "public" && a.cloud_interface != "internal" && a.cloud_interface != "admin") {
       diag_.add("addons.cloud_interface", quoted(a.cloud_interface), "public, internal or admin");
@@ -388,13 +390,8 @@ class Checker {
 
   void mirrors() {
     const std::string& bin = s_.mirrors.binaries;
-    if (!bin.empty()) {
-      bool scheme = bin.starts_with("https://") || bin.starts_with("http://");
-      std::string_view rest =
-          std::string_view(bin).substr(bin.find("://") == std::string::npos ? 0 : bin.find("://") + 3);
-      if (!scheme || rest.empty() || rest.front() == '/' || bin.find_first_of(" \t\n") != std::string::npos) {
-        diag_.add("mirrors.binaries", quoted(bin), "an http:// or https:// base URL, e.g. https://mirror.example/k8s");
-      }
+    if (!bin.empty() && !is_http_url(bin, " \t\n")) {
+      diag_.add("mirrors.binaries", quoted(bin), "an http:// or https:// base URL, e.g. https://mirror.example/k8s");
     }
     const std::string& img = s_.mirrors.images;
     if (!img.empty()) {
